@@ -1,0 +1,1 @@
+// `Ingest` target; see DESIGN.md.

@@ -1,0 +1,1 @@
+// `Live` target; see DESIGN.md.

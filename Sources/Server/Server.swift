@@ -1,0 +1,1 @@
+// `Server` target; see DESIGN.md.
