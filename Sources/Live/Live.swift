@@ -1,1 +1,0 @@
-// `Live` target; see DESIGN.md.

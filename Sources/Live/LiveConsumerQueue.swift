@@ -1,0 +1,112 @@
+public import DequeModule
+public import Media
+public import NIOCore
+
+/// A consumer's bounded backlog, measured in seconds of media (SRS `queue_length`).
+///
+/// Used while the consumer's socket is not writable. When the backlog grows past the bound it
+/// is cut back to its newest keyframe (headers kept), or emptied to wait for the next keyframe:
+/// the player skips ahead instead of the server buffering without limit.
+public struct LiveConsumerQueue {
+    public struct Item {
+        public var packet: MediaPacket
+        public var bytes: ByteBuffer?
+    }
+
+    public private(set) var items: Deque<Item> = []
+    /// Milliseconds of media the queue may span.
+    public var maximumDuration: Int64
+    /// Packets discarded since the consumer started.
+    public private(set) var droppedPackets = 0
+    /// Times the queue was cut back since it was last empty: a measure of a peer that stays behind.
+    public private(set) var cutsSinceDrained = 0
+    private var waitingForKeyframe = false
+    private var hasVideo = false
+    private var queuedBytes = 0
+
+    public init(maximumDuration seconds: Double) {
+        self.maximumDuration = Int64(seconds * 1000)
+    }
+
+    public var isEmpty: Bool { items.isEmpty }
+    public var count: Int { items.count }
+    public var byteCount: Int { queuedBytes }
+
+    /// Milliseconds between the oldest and newest queued packet.
+    public var duration: Int64 {
+        guard let first = items.first, let last = items.last else { return 0 }
+        return last.packet.timestamp - first.packet.timestamp
+    }
+
+    /// Whether a packet may bypass the queue: it must not overtake queued ones, and after a cut
+    /// only headers pass until the next keyframe.
+    public mutating func admitsDirectWrite(_ packet: MediaPacket) -> Bool {
+        items.isEmpty && admits(packet)
+    }
+
+    /// Queues a packet, cutting the backlog if it now spans more than `maximumDuration`.
+    /// - Returns: how many packets were dropped by this call.
+    @discardableResult
+    public mutating func append(_ packet: MediaPacket, bytes: ByteBuffer?) -> Int {
+        guard admits(packet) else {
+            droppedPackets += 1
+            return 1
+        }
+        items.append(Item(packet: packet, bytes: bytes))
+        queuedBytes += bytes?.readableBytes ?? packet.payload.readableBytes
+        guard duration > maximumDuration else { return 0 }
+        return cut()
+    }
+
+    public mutating func popFirst() -> Item? {
+        guard let item = items.popFirst() else { return nil }
+        queuedBytes -= item.bytes?.readableBytes ?? item.packet.payload.readableBytes
+        if items.isEmpty { cutsSinceDrained = 0 }
+        return item
+    }
+
+    private mutating func admits(_ packet: MediaPacket) -> Bool {
+        if packet.kind == .video && !packet.isSequenceHeader { hasVideo = true }
+        guard waitingForKeyframe else { return true }
+        if packet.isSequenceHeader || packet.flags.contains(.metadata) { return true }
+        if packet.kind == .video && packet.isKeyframe {
+            waitingForKeyframe = false
+            return true
+        }
+        return !hasVideo  // audio-only streams have no keyframes to wait for
+    }
+
+    /// Drops media up to the newest keyframe (or everything, then waits for one); keeps headers.
+    private mutating func cut() -> Int {
+        cutsSinceDrained += 1
+        let newestKeyframe = hasVideo ? items.lastIndex(where: { $0.packet.kind == .video && $0.packet.isKeyframe }) : nil
+        let keepFrom: Int
+        if let newestKeyframe, newestKeyframe > items.startIndex,
+            items[items.index(before: items.endIndex)].packet.timestamp - items[newestKeyframe].packet.timestamp
+                <= maximumDuration
+        {
+            keepFrom = newestKeyframe
+        } else if hasVideo {
+            keepFrom = items.endIndex
+            waitingForKeyframe = true
+        } else {
+            // Audio only: keep the newest half of the window.
+            let cutoff = items[items.index(before: items.endIndex)].packet.timestamp - maximumDuration / 2
+            keepFrom = items.firstIndex(where: { $0.packet.timestamp >= cutoff }) ?? items.endIndex
+        }
+        var kept: Deque<Item> = []
+        var dropped = 0
+        for index in items.indices {
+            let item = items[index]
+            if index >= keepFrom || item.packet.isSequenceHeader || item.packet.flags.contains(.metadata) {
+                kept.append(item)
+            } else {
+                dropped += 1
+            }
+        }
+        items = kept
+        queuedBytes = items.reduce(0) { $0 + ($1.bytes?.readableBytes ?? $1.packet.payload.readableBytes) }
+        droppedPackets += dropped
+        return dropped
+    }
+}

@@ -1,0 +1,247 @@
+import Media
+import DequeModule
+public import NIOCore
+
+/// Errors of the live hub.
+public struct LiveError: Error, Hashable, CustomStringConvertible {
+    private enum Base: Hashable {
+        case streamBusy
+        case streamClosed
+    }
+    private let base: Base
+    public let stream: String
+
+    public static func streamBusy(_ key: StreamKey) -> LiveError { LiveError(base: .streamBusy, stream: key.description) }
+    public static func streamClosed(_ key: StreamKey) -> LiveError { LiveError(base: .streamClosed, stream: key.description) }
+
+    public var description: String {
+        switch base {
+        case .streamBusy: return "stream \(stream) already has a publisher"
+        case .streamClosed: return "stream \(stream) is closed"
+        }
+    }
+
+    public static func == (lhs: LiveError, rhs: LiveError) -> Bool { lhs.base == rhs.base }
+    public func hash(into hasher: inout Hasher) { hasher.combine(base) }
+}
+
+/// Moves a loop-confined consumer to its own loop through another loop's task queue.
+struct ConsumerBox: @unchecked Sendable {
+    let consumer: any LiveConsumer
+}
+
+/// One live stream: its publisher, cached headers and GOP, and the relays to its consumers.
+///
+/// All mutable state belongs to `eventLoop` (the loop the stream was created on); other loops
+/// reach it with `execute`, once per batch. The registry owns creation and removal.
+public final class LiveStream: @unchecked Sendable {
+    public let key: StreamKey
+    public let eventLoop: any EventLoop
+    let id: UInt64
+
+    private var configuration: LiveStreamConfiguration
+    private var publisherID: UInt64?
+    private var metadata: EncodedPacket?
+    private var videoHeader: EncodedPacket?
+    private var audioHeader: EncodedPacket?
+    private var gop: GOPCache
+    private var videoClock: TimestampCorrector
+    private var audioClock: TimestampCorrector
+    private var zeroBase: Int64?
+    private var lastTimestamp: Int64 = 0
+    private var formats: [(format: LiveFormat, subscribers: Int)] = []
+    private var relays: [ObjectIdentifier: LoopRelay] = [:]
+    private var statistics = LiveStreamStatistics()
+
+    init(key: StreamKey, id: UInt64, configuration: LiveStreamConfiguration, eventLoop: any EventLoop) {
+        self.key = key
+        self.id = id
+        self.eventLoop = eventLoop
+        self.configuration = configuration
+        self.gop = GOPCache(maxFrames: configuration.gopCacheMaxFrames, maxBytes: configuration.gopCacheMaxBytes)
+        self.videoClock = TimestampCorrector(mode: configuration.timeJitter)
+        self.audioClock = TimestampCorrector(mode: configuration.timeJitter)
+    }
+
+    // MARK: Publishing
+
+    func attachPublisher(id publisher: UInt64, configuration newConfiguration: LiveStreamConfiguration) throws {
+        eventLoop.preconditionInEventLoop()
+        guard publisherID == nil else { throw LiveError.streamBusy(key) }
+        publisherID = publisher
+        if newConfiguration != configuration {
+            configuration = newConfiguration
+            gop.maxFrames = newConfiguration.gopCacheMaxFrames
+            gop.maxBytes = newConfiguration.gopCacheMaxBytes
+            videoClock.mode = newConfiguration.timeJitter
+            audioClock.mode = newConfiguration.timeJitter
+        }
+        videoClock.publisherDidRestart()
+        audioClock.publisherDidRestart()
+        if configuration.timeJitter != .full { zeroBase = nil }
+        statistics.publishCount += 1
+        broadcast(.publishStarted)
+    }
+
+    func detachPublisher(id publisher: UInt64) {
+        eventLoop.preconditionInEventLoop()
+        guard publisherID == publisher else { return }
+        publisherID = nil
+        metadata = nil
+        videoHeader = nil
+        audioHeader = nil
+        gop.reset()
+        broadcast(.unpublished)
+    }
+
+    /// Takes a batch from the publisher: fixes timestamps, caches, serializes once per format and fans out.
+    func ingest(_ batch: [MediaPacket], from publisher: UInt64) {
+        eventLoop.preconditionInEventLoop()
+        guard publisherID == publisher else { return }
+        for var packet in batch {
+            let raw = UInt32(truncatingIfNeeded: packet.timestamp)
+            switch packet.kind {
+            case .video: packet.timestamp = videoClock.correct(raw, zeroBase: &zeroBase)
+            case .audio: packet.timestamp = audioClock.correct(raw, zeroBase: &zeroBase)
+            case .data: packet.timestamp = lastTimestamp
+            }
+            lastTimestamp = max(lastTimestamp, packet.timestamp)
+            statistics.record(packet)
+
+            var encoded = EncodedPacket(packet)
+            for (slot, entry) in formats.enumerated() where entry.subscribers > 0 {
+                encoded[slot] = entry.format.serialize(packet)
+            }
+            if packet.flags.contains(.metadata) {
+                metadata = encoded
+            } else if packet.isSequenceHeader {
+                if packet.kind == .video { videoHeader = encoded } else { audioHeader = encoded }
+            } else if configuration.gopCache {
+                gop.append(encoded)
+            }
+            for relay in relays.values {
+                relay.pending.append(.media(encoded))
+            }
+        }
+        flushRelays()
+    }
+
+    // MARK: Consumers
+
+    func subscribe(_ box: ConsumerBox, format: LiveFormat?) {
+        eventLoop.preconditionInEventLoop()
+        let loop = box.consumer.eventLoop
+        let relay = relays[ObjectIdentifier(loop)] ?? {
+            let relay = LoopRelay(eventLoop: loop)
+            relays[ObjectIdentifier(loop)] = relay
+            return relay
+        }()
+        relay.subscriberCount += 1
+        let slot = format.map(activate)
+        // Anything already queued for this loop predates the snapshot; deliver it first so the
+        // new consumer sees neither a gap nor a duplicate.
+        relay.flush(from: eventLoop)
+        let snapshot = makeSnapshot(slot: slot)
+        if loop === eventLoop {
+            relay.join(box.consumer, slot: slot, snapshot: snapshot)
+        } else {
+            loop.execute { relay.join(box.consumer, slot: slot, snapshot: snapshot) }
+        }
+    }
+
+    func unsubscribe(_ box: ConsumerBox, format: LiveFormat?) {
+        eventLoop.preconditionInEventLoop()
+        let loop = box.consumer.eventLoop
+        guard let relay = relays[ObjectIdentifier(loop)] else { return }
+        if loop === eventLoop {
+            relay.leave(box.consumer)
+        } else {
+            loop.execute { relay.leave(box.consumer) }
+        }
+        if let format, let slot = formats.firstIndex(where: { $0.format == format }) {
+            formats[slot].subscribers -= 1
+        }
+        relay.subscriberCount -= 1
+        if relay.subscriberCount == 0 {
+            relay.flush(from: eventLoop)
+            relays[ObjectIdentifier(loop)] = nil
+        }
+    }
+
+    /// The slot of `format`, counting one more subscriber. Slots are never reused, so batches
+    /// already in flight keep meaning the same thing.
+    private func activate(_ format: LiveFormat) -> Int {
+        if let slot = formats.firstIndex(where: { $0.format == format }) {
+            formats[slot].subscribers += 1
+            return slot
+        }
+        formats.append((format, 1))
+        return formats.count - 1
+    }
+
+    /// What a joining consumer needs to start at once: live state, metadata, sequence headers, GOP.
+    private func makeSnapshot(slot: Int?) -> [RelayEntry] {
+        guard publisherID != nil else { return [] }
+        var snapshot: [RelayEntry] = [.publishStarted]
+        if let slot { gop.encodeAll(slot: slot, format: formats[slot].format) }
+        // Headers are restamped to where the GOP starts, so the player's clock does not jump back.
+        let start = gop.entries.first?.packet.timestamp ?? lastTimestamp
+        for header in [metadata, videoHeader, audioHeader].compactMap({ $0 }) {
+            var packet = header.packet
+            packet.timestamp = start
+            var entry = EncodedPacket(packet)
+            if let slot { _ = entry.encoded(slot: slot, format: formats[slot].format) }
+            snapshot.append(.media(entry))
+        }
+        for entry in gop.entries {
+            snapshot.append(.media(entry))
+        }
+        return snapshot
+    }
+
+    private func broadcast(_ entry: RelayEntry) {
+        for relay in relays.values {
+            relay.pending.append(entry)
+        }
+        flushRelays()
+    }
+
+    private func flushRelays() {
+        for relay in relays.values {
+            relay.flush(from: eventLoop)
+        }
+    }
+
+    // MARK: Introspection
+
+    /// A consistent copy of the stream's counters, taken on its loop.
+    public func statisticsSnapshot() -> EventLoopFuture<LiveStreamStatistics> {
+        eventLoop.submit {
+            var snapshot = self.statistics
+            snapshot.isPublishing = self.publisherID != nil
+            snapshot.consumers = self.relays.values.reduce(0) { $0 + $1.subscriberCount }
+            snapshot.gopCachePackets = self.gop.count
+            return snapshot
+        }
+    }
+}
+
+/// Per-stream counters (for logs, the API and metrics).
+public struct LiveStreamStatistics: Sendable {
+    public var isPublishing = false
+    public var publishCount = 0
+    public var consumers = 0
+    public var videoPackets = 0
+    public var audioPackets = 0
+    public var bytesIn = 0
+    public var gopCachePackets = 0
+
+    mutating func record(_ packet: MediaPacket) {
+        bytesIn += packet.payload.readableBytes
+        switch packet.kind {
+        case .video: videoPackets += 1
+        case .audio: audioPackets += 1
+        case .data: break
+        }
+    }
+}
