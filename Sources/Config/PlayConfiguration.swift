@@ -1,0 +1,44 @@
+/// How a vhost timestamps outgoing media (SRS `play { time_jitter }`).
+public enum TimeJitter: String, Sendable, Hashable, CaseIterable {
+    /// Start at zero and keep timestamps monotonic, correcting jumps.
+    case full
+    /// Start at zero, otherwise keep the publisher's deltas.
+    case zero
+    /// Pass the publisher's timestamps through unchanged.
+    case off
+}
+
+/// Settings for players of a vhost: SRS's `vhost { play { } }` block.
+public struct PlayConfiguration: Sendable, Hashable {
+    /// Upper bound of `gopCacheMaxFrames`; SRS's 0 ("no limit") is refused because every buffer is bounded.
+    public static let gopCacheMaxFramesRange: ClosedRange<Int> = 1...100_000
+    /// Bounds of `queueLength` in seconds.
+    public static let queueLengthRange: ClosedRange<Int> = 1...3_600
+
+    /// Whether the last GOP is kept so a new player starts at once (SRS `gop_cache`, default on).
+    public var gopCache = true
+    /// The most messages the GOP cache holds, audio and video together (SRS `gop_cache_max_frames`, 2500).
+    public var gopCacheMaxFrames = 2_500
+    /// How much media a player may lag behind before it is dropped to the next keyframe
+    /// (SRS `queue_length` in seconds; default 30, SRS_PERF_PLAY_QUEUE).
+    public var queueLength: Duration = .seconds(30)
+    /// Timestamp correction (SRS `time_jitter`, default full).
+    public var timeJitter: TimeJitter = .full
+
+    /// Creates the SRS defaults.
+    public init() {}
+}
+
+/// Settings for publishers of a vhost: SRS's `vhost { publish { } }` block.
+public struct PublishConfiguration: Sendable, Hashable {
+    /// Bounds of both timeouts in milliseconds.
+    public static let timeoutRange: ClosedRange<Int> = 1...3_600_000
+
+    /// How long a publisher may take to send its first media packet (SRS `firstpkt_timeout`, 20000 ms).
+    public var firstPacketTimeout: Duration = .milliseconds(20_000)
+    /// How long a publishing stream may stay silent afterwards (SRS `normal_timeout`, 5000 ms).
+    public var normalTimeout: Duration = .milliseconds(5_000)
+
+    /// Creates the SRS defaults.
+    public init() {}
+}

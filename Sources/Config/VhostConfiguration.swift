@@ -1,0 +1,30 @@
+/// One virtual host: SRS's `vhost NAME { }` block, the settings Headwater implements, and the block itself
+/// so later features can read their sections without reparsing.
+public struct VhostConfiguration: Sendable, Hashable {
+    /// The vhost SRS uses when a client names none or an unknown one (for example an IP address).
+    public static let defaultName = "__defaultVhost__"
+
+    /// The vhost name (`__defaultVhost__` or a host name).
+    public var name: String
+    /// Whether clients may use the vhost at all (SRS `enabled`, default on).
+    public var enabled = true
+    /// The RTMP chunk size for this vhost, overriding the global `chunk_size` when set (SRS `chunk_size`).
+    public var chunkSize: Int?
+    /// Whether sockets set TCP_NODELAY (SRS `tcp_nodelay`, default off).
+    public var tcpNoDelay = false
+    /// Whether latency is preferred over throughput (SRS `min_latency`, default off for RTMP).
+    public var minLatency = false
+    /// Player settings.
+    public var play = PlayConfiguration()
+    /// Publisher settings.
+    public var publish = PublishConfiguration()
+    /// The `vhost` block as written, or `nil` when the vhost was not in the file (the implied default vhost).
+    /// Compared by content, not by line, like every `ConfigDirective`.
+    public var raw: ConfigDirective?
+
+    /// Creates a vhost with SRS's defaults.
+    /// - Parameter name: The vhost name.
+    public init(name: String) {
+        self.name = name
+    }
+}
