@@ -5,7 +5,7 @@ import Testing
 @testable import RTMP
 
 /// Records what reaches it, in order, and passes reads on.
-final class InboundRecorder: ChannelInboundHandler {
+final class HandshakeEventRecorder: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
@@ -36,7 +36,7 @@ final class InboundRecorder: ChannelInboundHandler {
 struct RTMPHandshakeHandlerTests {
     @Test("server handler replies, completes, removes itself and forwards the leftover after the event")
     func serverHandler() throws {
-        let recorder = InboundRecorder()
+        let recorder = HandshakeEventRecorder()
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandlers([RTMPHandshakeHandler(role: .server), recorder])
 
@@ -64,7 +64,7 @@ struct RTMPHandshakeHandlerTests {
 
     @Test("no leftover read is fired when the handshake ends exactly at C2")
     func noLeftover() throws {
-        let recorder = InboundRecorder()
+        let recorder = HandshakeEventRecorder()
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandlers([RTMPHandshakeHandler(role: .server), recorder])
         try channel.writeInbound(try WireFixture.load("Handshake/rtmpdump-simple-c0c1.bin"))
@@ -85,12 +85,14 @@ struct RTMPHandshakeHandlerTests {
         #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
     }
 
-    @Test("client and server handlers handshake with each other", arguments: [
-        RTMPHandshakeMode.simple, .digest(.keyThenDigest), .digest(.digestThenKey),
-    ])
+    @Test(
+        "client and server handlers handshake with each other",
+        arguments: [
+            RTMPHandshakeMode.simple, .digest(.keyThenDigest), .digest(.digestThenKey),
+        ])
     func clientAndServerHandlers(mode: RTMPHandshakeMode) throws {
-        let clientRecorder = InboundRecorder()
-        let serverRecorder = InboundRecorder()
+        let clientRecorder = HandshakeEventRecorder()
+        let serverRecorder = HandshakeEventRecorder()
         let client = EmbeddedChannel()
         let server = EmbeddedChannel()
         try client.pipeline.syncOperations.addHandlers([

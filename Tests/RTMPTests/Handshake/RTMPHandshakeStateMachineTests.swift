@@ -35,7 +35,9 @@ private func pieces(_ buffer: ByteBuffer, size: Int) -> [ByteBuffer] {
 
 /// Feeds `input` in pieces and collects every action. As the handler does, pieces that arrive
 /// after completion are appended to the leftover instead of being fed to the machine.
-private func feed(_ machine: inout RTMPHandshakeStateMachine, _ input: ByteBuffer, pieceSize: Int)
+private func feed(
+    _ machine: inout RTMPHandshakeStateMachine, _ input: ByteBuffer, pieceSize: Int
+)
     -> [RTMPHandshakeStateMachine.Action]
 {
     var actions: [RTMPHandshakeStateMachine.Action] = []
@@ -128,10 +130,11 @@ struct RTMPHandshakeStateMachineTests {
             RTMPHandshakeDigest.findDigest(in: s1, key: Array("Genuine Adobe Flash Media Server 001".utf8)))
         #expect(serverDigest.schema == .digestThenKey)
 
-        let fmsKey = Array("Genuine Adobe Flash Media Server 001".utf8) + [
-            0xF0, 0xEE, 0xC2, 0x4A, 0x80, 0x68, 0xBE, 0xE8, 0x2E, 0x00, 0xD0, 0xD1, 0x02, 0x9E, 0x7E, 0x57,
-            0x6E, 0xEC, 0x5D, 0x2D, 0x29, 0x80, 0x6F, 0xAB, 0x93, 0xB8, 0xE6, 0x36, 0xCF, 0xEB, 0x31, 0xAE,
-        ]
+        let fmsKey =
+            Array("Genuine Adobe Flash Media Server 001".utf8) + [
+                0xF0, 0xEE, 0xC2, 0x4A, 0x80, 0x68, 0xBE, 0xE8, 0x2E, 0x00, 0xD0, 0xD1, 0x02, 0x9E, 0x7E, 0x57,
+                0x6E, 0xEC, 0x5D, 0x2D, 0x29, 0x80, 0x6F, 0xAB, 0x93, 0xB8, 0xE6, 0x36, 0xCF, 0xEB, 0x31, 0xAE,
+            ]
         #expect(fmsKey.count == 68)
         let signingKey = HMACSHA256.authenticationCode(key: fmsKey, message: clientDigest)
         let signature = HMACSHA256.authenticationCode(key: signingKey, message: Array(s2[0..<1504]))
