@@ -15,7 +15,8 @@ public enum RTMPHandshakeEvent: Sendable, Hashable {
 /// ``RTMPHandshakeError`` through `errorCaught` and closes the channel.
 ///
 /// A client-role handler sends C0+C1 when the channel becomes active (or on `handlerAdded` when
-/// it already is).
+/// it already is). Outbound writes are not held back: later handlers must wait for
+/// ``RTMPHandshakeEvent/completed`` before they write (a client's `connect`, say).
 public final class RTMPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     public typealias InboundIn = ByteBuffer
     public typealias InboundOut = ByteBuffer
