@@ -25,7 +25,9 @@ extension RTMPCommand {
             break
         case .amf3Command:
             // The AMF3 command body starts with a format byte of 0, then AMF0 values (RTMP 1.0 §7.1.1).
-            if payload.getInteger(at: payload.readerIndex, as: UInt8.self) == 0 { payload.moveReaderIndex(forwardBy: 1) }
+            if payload.getInteger(at: payload.readerIndex, as: UInt8.self) == 0 {
+                payload.moveReaderIndex(forwardBy: 1)
+            }
         default:
             throw RTMPMessageError.malformedCommand.with(typeID: message.typeID, detail: "not a command message")
         }
@@ -50,14 +52,21 @@ extension RTMPCommand {
             let properties = arguments.first?.properties ?? []
             return .connect(
                 RTMPConnectCommand(
-                    transactionID: transactionID, properties: properties, optionalArguments: parameters))
+                    transactionID: transactionID,
+                    properties: properties,
+                    optionalArguments: parameters
+                )
+            )
         case .releaseStream: return .releaseStream(transactionID: transactionID, streamName: string(0))
         case .fcPublish: return .fcPublish(transactionID: transactionID, streamName: string(0))
         case .fcUnpublish: return .fcUnpublish(transactionID: transactionID, streamName: string(0))
         case .createStream: return .createStream(transactionID: transactionID)
         case .deleteStream:
             let id = number(0) ?? 0
-            return .deleteStream(transactionID: transactionID, streamID: id >= 0 && id <= Double(UInt32.max) ? UInt32(id) : 0)
+            return .deleteStream(
+                transactionID: transactionID,
+                streamID: id >= 0 && id <= Double(UInt32.max) ? UInt32(id) : 0
+            )
         case .publish:
             let type = RTMPPublishType(rawValue: string(1).lowercased()) ?? .live
             return .publish(transactionID: transactionID, streamName: string(0), type: type)

@@ -19,8 +19,10 @@ extension RTMPCommand {
             AMF0Property("mode", .number(serverMode)),
         ])
         let information = RTMPStatus(
-            code: .connectSuccess, description: "Connection succeeded",
-            otherProperties: [AMF0Property(RTMPConnectCommand.Key.objectEncoding, .number(objectEncoding))])
+            code: .connectSuccess,
+            description: "Connection succeeded",
+            otherProperties: [AMF0Property(RTMPConnectCommand.Key.objectEncoding, .number(objectEncoding))]
+        )
         return .result(transactionID: transactionID, values: [properties, information.amf0Value()])
     }
 
@@ -71,22 +73,43 @@ extension RTMPCommand {
 extension RTMPStatus {
     /// NetStream.Publish.Start, as SRS sends it to publishers.
     public static func publishStart(streamName: String, clientID: String? = nil) -> RTMPStatus {
-        RTMPStatus(code: .publishStart, description: "Started publishing stream.", details: streamName, clientID: clientID)
+        RTMPStatus(
+            code: .publishStart,
+            description: "Started publishing stream.",
+            details: streamName,
+            clientID: clientID
+        )
     }
 
     /// NetStream.Publish.BadName (level error): the name is empty, taken or refused.
     public static func publishBadName(streamName: String, description: String, clientID: String? = nil) -> RTMPStatus {
-        RTMPStatus(level: .error, code: .publishBadName, description: description, details: streamName, clientID: clientID)
+        RTMPStatus(
+            level: .error,
+            code: .publishBadName,
+            description: description,
+            details: streamName,
+            clientID: clientID
+        )
     }
 
     /// NetStream.Unpublish.Success, after FCUnpublish/deleteStream.
     public static func unpublishSuccess(streamName: String, clientID: String? = nil) -> RTMPStatus {
-        RTMPStatus(code: .unpublishSuccess, description: "Stream is now unpublished", details: streamName, clientID: clientID)
+        RTMPStatus(
+            code: .unpublishSuccess,
+            description: "Stream is now unpublished",
+            details: streamName,
+            clientID: clientID
+        )
     }
 
     /// NetStream.Play.Reset, the first status of a play.
     public static func playReset(streamName: String, clientID: String? = nil) -> RTMPStatus {
-        RTMPStatus(code: .playReset, description: "Playing and resetting stream.", details: streamName, clientID: clientID)
+        RTMPStatus(
+            code: .playReset,
+            description: "Playing and resetting stream.",
+            details: streamName,
+            clientID: clientID
+        )
     }
 
     /// NetStream.Play.Start: ffmpeg and librtmp switch to "playing" on it.
@@ -100,20 +123,38 @@ extension RTMPStatus {
     }
 
     /// NetStream.Play.StreamNotFound (level error).
-    public static func playStreamNotFound(streamName: String, description: String? = nil, clientID: String? = nil) -> RTMPStatus {
+    public static func playStreamNotFound(
+        streamName: String,
+        description: String? = nil,
+        clientID: String? = nil
+    ) -> RTMPStatus {
         RTMPStatus(
-            level: .error, code: .playStreamNotFound, description: description ?? "Stream \(streamName) not found.",
-            details: streamName, clientID: clientID)
+            level: .error,
+            code: .playStreamNotFound,
+            description: description ?? "Stream \(streamName) not found.",
+            details: streamName,
+            clientID: clientID
+        )
     }
 
     /// NetStream.Play.UnpublishNotify: the publisher of a played stream went away.
     public static func playUnpublishNotify(streamName: String, clientID: String? = nil) -> RTMPStatus {
-        RTMPStatus(code: .playUnpublishNotify, description: "\(streamName) is now unpublished.", details: streamName, clientID: clientID)
+        RTMPStatus(
+            code: .playUnpublishNotify,
+            description: "\(streamName) is now unpublished.",
+            details: streamName,
+            clientID: clientID
+        )
     }
 
     /// NetStream.Play.PublishNotify: a publisher (re)appeared for a played stream.
     public static func playPublishNotify(streamName: String, clientID: String? = nil) -> RTMPStatus {
-        RTMPStatus(code: .playPublishNotify, description: "\(streamName) is now published.", details: streamName, clientID: clientID)
+        RTMPStatus(
+            code: .playPublishNotify,
+            description: "\(streamName) is now published.",
+            details: streamName,
+            clientID: clientID
+        )
     }
 
     /// NetStream.Pause.Notify.

@@ -21,9 +21,12 @@ public struct RTMPConnectCommand: Sendable, Hashable {
 
     /// Usually 1.
     public var transactionID: Double
+    /// The command object, in wire order.
     public var properties: [AMF0Property]
+    /// Values after the command object.
     public var optionalArguments: [AMF0Value]
 
+    /// Creates a `connect` from its command object and optional arguments.
     public init(transactionID: Double = 1, properties: [AMF0Property], optionalArguments: [AMF0Value] = []) {
         self.transactionID = transactionID
         self.properties = properties
@@ -32,10 +35,15 @@ public struct RTMPConnectCommand: Sendable, Hashable {
 
     private func string(_ key: String) -> String? { properties.first(where: { $0.key == key })?.value.stringValue }
 
+    /// The application (`live`, or FMLE's `live?k=v`).
     public var app: String? { string(Key.app) }
+    /// The target URL without the stream: `rtmp://host[:port]/app`.
     public var tcUrl: String? { string(Key.tcUrl) }
+    /// The client's version string (`FMLE/3.0 (compatible; …)`, `LNX 9,0,124,2`).
     public var flashVer: String? { string(Key.flashVer) }
+    /// The URL of the SWF that connects, if any.
     public var swfUrl: String? { string(Key.swfUrl) }
+    /// The URL of the web page that connects, if any.
     public var pageUrl: String? { string(Key.pageUrl) }
     /// `nonprivate` from FMLE-style publishers.
     public var type: String? { string(Key.type) }
@@ -64,7 +72,11 @@ extension RTMPConnectCommand {
     ///   - publishing: adds `type: nonprivate` as FMLE/ffmpeg do when publishing.
     ///   - flashVer: the client's version string.
     public static func client(
-        app: String, tcUrl: String, publishing: Bool, flashVer: String = defaultFlashVersion, transactionID: Double = 1
+        app: String,
+        tcUrl: String,
+        publishing: Bool,
+        flashVer: String = defaultFlashVersion,
+        transactionID: Double = 1
     ) -> RTMPConnectCommand {
         var properties = [AMF0Property(Key.app, .string(app))]
         if publishing { properties.append(AMF0Property(Key.type, .string("nonprivate"))) }

@@ -6,6 +6,7 @@ public struct RTMPPlayCommand: Sendable, Hashable {
     /// `duration` of -1: play until the end.
     public static let defaultDuration: Double = -1
 
+    /// Often 0: players do not wait for a `_result` of `play`.
     public var transactionID: Double
     /// The stream name, possibly with `?query`.
     public var streamName: String
@@ -16,7 +17,14 @@ public struct RTMPPlayCommand: Sendable, Hashable {
     /// Whether to flush a previous playlist.
     public var reset: Bool?
 
-    public init(transactionID: Double, streamName: String, start: Double? = nil, duration: Double? = nil, reset: Bool? = nil) {
+    /// Creates a `play`; leave optional fields `nil` to omit them on the wire.
+    public init(
+        transactionID: Double,
+        streamName: String,
+        start: Double? = nil,
+        duration: Double? = nil,
+        reset: Bool? = nil
+    ) {
         self.transactionID = transactionID
         self.streamName = streamName
         self.start = start

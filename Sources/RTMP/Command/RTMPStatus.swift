@@ -10,7 +10,9 @@ public struct RTMPStatus: Sendable, Hashable {
         case error
     }
 
+    /// `error` makes ffmpeg and librtmp give up.
     public var level: Level
+    /// The status code (`NetStream.Publish.Start`, …).
     public var code: RTMPStatusCode
     public var description: String
     /// Usually the stream name.
@@ -20,9 +22,14 @@ public struct RTMPStatus: Sendable, Hashable {
     /// Any further properties in wire order (`objectEncoding`, `data`, `ex`, …).
     public var otherProperties: [AMF0Property]
 
+    /// Creates an info object.
     public init(
-        level: Level = .status, code: RTMPStatusCode, description: String, details: String? = nil,
-        clientID: String? = nil, otherProperties: [AMF0Property] = []
+        level: Level = .status,
+        code: RTMPStatusCode,
+        description: String,
+        details: String? = nil,
+        clientID: String? = nil,
+        otherProperties: [AMF0Property] = []
     ) {
         self.level = level
         self.code = code

@@ -27,18 +27,24 @@ public enum RTMPStatusCode: Sendable, Hashable, RawRepresentable, CustomStringCo
 
     /// Every known code, for tests and lookups.
     public static let allKnown: [RTMPStatusCode] = [
-        .connectSuccess, .connectRejected, .connectClosed, .connectFailed, .connectInvalidApp, .publishStart, .publishBadName, .publishIdle, .unpublishSuccess, .playReset, .playStart, .playStop, .playStreamNotFound, .playUnpublishNotify, .playPublishNotify, .playFailed, .playComplete, .pauseNotify, .unpauseNotify, .seekNotify, .dataStart, .streamFailed,
+        .connectSuccess, .connectRejected, .connectClosed, .connectFailed, .connectInvalidApp, .publishStart,
+        .publishBadName, .publishIdle, .unpublishSuccess, .playReset, .playStart, .playStop, .playStreamNotFound,
+        .playUnpublishNotify, .playPublishNotify, .playFailed, .playComplete, .pauseNotify, .unpauseNotify, .seekNotify,
+        .dataStart, .streamFailed,
     ]
 
     private static let byRawValue: [String: RTMPStatusCode] = Dictionary(
-        uniqueKeysWithValues: allKnown.map { ($0.rawValue, $0) })
+        uniqueKeysWithValues: allKnown.map { ($0.rawValue, $0) }
+    )
 
+    /// The known case for `rawValue`, or `.other(rawValue)`.
     public init(rawValue: String) {
         self = Self.byRawValue[rawValue] ?? .other(rawValue)
     }
 
-    // A switch, not a table lookup: RawRepresentable's default `==` compares raw values.
+    /// The code as sent on the wire.
     public var rawValue: String {
+        // A switch, not a table lookup: RawRepresentable's default `==` compares raw values.
         switch self {
         case .connectSuccess: return "NetConnection.Connect.Success"
         case .connectRejected: return "NetConnection.Connect.Rejected"

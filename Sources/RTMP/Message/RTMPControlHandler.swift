@@ -3,8 +3,10 @@ public import NIOCore
 /// Tells `RTMPControlHandler` how many raw bytes arrived from the peer. Fire it from a handler in
 /// front of the handshake handler (see `RTMPByteCountingHandler`) to make acknowledgements exact.
 public struct RTMPBytesReceivedEvent: Sendable, Hashable {
+    /// Raw bytes read from the socket in one read.
     public var count: Int
 
+    /// Creates the event for `count` bytes.
     public init(count: Int) { self.count = count }
 }
 
@@ -46,6 +48,7 @@ public final class RTMPControlHandler: ChannelDuplexHandler {
     private var peerChunkSize: UInt32 = RTMPControlHandler.defaultChunkSize
     private var countsRawBytes = false
 
+    /// Creates a handler with no acknowledgement window until the peer sends one.
     public init() {}
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -134,6 +137,7 @@ public final class RTMPByteCountingHandler: ChannelInboundHandler {
     public typealias InboundIn = ByteBuffer
     public typealias InboundOut = ByteBuffer
 
+    /// Creates the counter.
     public init() {}
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -43,7 +43,9 @@ public enum RTMPControlMessage: Sendable, Hashable {
         func u32() throws(RTMPMessageError) -> UInt32 {
             guard let value = payload.readInteger(as: UInt32.self) else {
                 throw RTMPMessageError.truncatedPayload.with(
-                    typeID: message.typeID, detail: "\(message.payload.readableBytes) bytes")
+                    typeID: message.typeID,
+                    detail: "\(message.payload.readableBytes) bytes"
+                )
             }
             return value
         }

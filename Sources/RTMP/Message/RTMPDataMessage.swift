@@ -9,16 +9,20 @@ public struct RTMPDataMessage: Sendable, Hashable {
     public enum Handler {
         /// Publishers wrap metadata as `@setDataFrame, onMetaData, {…}` so the server stores it.
         public static let setDataFrame = "@setDataFrame"
+        /// Stream metadata (FLV spec §E.5).
         public static let onMetaData = "onMetaData"
         /// Grants players raw access to audio/video samples (Flash security).
         public static let sampleAccess = "|RtmpSampleAccess"
+        /// Status notifications sent as data (NetStream.Data.Start).
         public static let onStatus = "onStatus"
     }
 
+    /// The first value: the name of the handler the message is for.
     public var handler: String
     /// The values after the handler name.
     public var values: [AMF0Value]
 
+    /// Creates a data message for `handler` with the values after its name.
     public init(handler: String, values: [AMF0Value]) {
         self.handler = handler
         self.values = values
@@ -46,14 +50,20 @@ public struct RTMPDataMessage: Sendable, Hashable {
     ///   - chunkStreamID: defaults to the command chunk stream, because the data chunk stream is
     ///     reserved for pre-encoded media shared by all players (DESIGN.md, zero-copy fan-out).
     public func message(
-        streamID: UInt32, timestamp: UInt32 = 0, chunkStreamID: UInt32 = RTMPChunkStreamID.command
+        streamID: UInt32,
+        timestamp: UInt32 = 0,
+        chunkStreamID: UInt32 = RTMPChunkStreamID.command
     ) -> RTMPMessage {
         var payload = ByteBuffer()
         payload.writeAMF0Value(.string(handler))
         payload.writeAMF0Values(values)
         return RTMPMessage(
-            typeID: RTMPMessageType.amf0Data.rawValue, streamID: streamID, timestamp: timestamp,
-            chunkStreamID: chunkStreamID, payload: payload)
+            typeID: RTMPMessageType.amf0Data.rawValue,
+            streamID: streamID,
+            timestamp: timestamp,
+            chunkStreamID: chunkStreamID,
+            payload: payload
+        )
     }
 
     /// `|RtmpSampleAccess(audio, video)`, sent to players after Play.Start (SRS sends true, true).
@@ -64,7 +74,8 @@ public struct RTMPDataMessage: Sendable, Hashable {
     /// `onStatus({code: NetStream.Data.Start})` as a data message, sent by FMS after Play.Start.
     public static let dataStart = RTMPDataMessage(
         handler: Handler.onStatus,
-        values: [.object([AMF0Property(RTMPStatus.Key.code, .string(RTMPStatusCode.dataStart.rawValue))])])
+        values: [.object([AMF0Property(RTMPStatus.Key.code, .string(RTMPStatusCode.dataStart.rawValue))])]
+    )
 
     /// The AMF0 part of a data message's payload (a slice; type 15's format byte skipped).
     static func amf0Body(of message: RTMPMessage) throws(RTMPMessageError) -> ByteBuffer {
@@ -73,7 +84,9 @@ public struct RTMPDataMessage: Sendable, Hashable {
         case .amf0Data:
             return payload
         case .amf3Data:
-            if payload.getInteger(at: payload.readerIndex, as: UInt8.self) == 0 { payload.moveReaderIndex(forwardBy: 1) }
+            if payload.getInteger(at: payload.readerIndex, as: UInt8.self) == 0 {
+                payload.moveReaderIndex(forwardBy: 1)
+            }
             return payload
         default:
             throw RTMPMessageError.malformedData.with(typeID: message.typeID, detail: "not a data message")

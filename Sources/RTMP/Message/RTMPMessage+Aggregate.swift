@@ -46,8 +46,13 @@ extension RTMPMessage {
             firstTimestamp = base
             messages.append(
                 RTMPMessage(
-                    typeID: typeID, streamID: streamID, timestamp: self.timestamp &+ (timestamp &- base),
-                    chunkStreamID: chunkStreamID, payload: body))
+                    typeID: typeID,
+                    streamID: streamID,
+                    timestamp: self.timestamp &+ (timestamp &- base),
+                    chunkStreamID: chunkStreamID,
+                    payload: body
+                )
+            )
         }
         return messages
     }

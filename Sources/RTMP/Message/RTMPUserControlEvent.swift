@@ -56,10 +56,13 @@ extension RTMPUserControlEvent {
 
     private static func truncated(_ payload: ByteBuffer) -> RTMPMessageError {
         RTMPMessageError.truncatedPayload.with(
-            typeID: RTMPMessageType.userControl.rawValue, detail: "\(payload.readableBytes) bytes")
+            typeID: RTMPMessageType.userControl.rawValue,
+            detail: "\(payload.readableBytes) bytes"
+        )
     }
 
     /// Writes the event type and its data.
+    /// - Returns: The number of bytes written.
     /// - Returns: The number of bytes written.
     @discardableResult
     public func write(to buffer: inout ByteBuffer) -> Int {

@@ -8,11 +8,13 @@
 /// `_error` for `connect`/`createStream` reports `.failed` (as ffmpeg does; `_error` for
 /// `releaseStream`/`FCPublish` is ignored like ffmpeg ignores those "historical artifacts").
 public struct RTMPClientSessionStateMachine: Sendable {
+    /// Whether the session plays (pulls) or publishes (pushes) the stream.
     public enum Mode: Sendable, Hashable {
         case play
         case publish
     }
 
+    /// Client-side protocol settings.
     public struct Configuration: Sendable, Hashable {
         /// Our outbound chunk size, announced first.
         public var chunkSize: UInt32
@@ -25,9 +27,12 @@ public struct RTMPClientSessionStateMachine: Sendable {
         /// The publish type sent with `publish`.
         public var publishType: RTMPPublishType
 
+        /// Creates a configuration; the defaults match what ffmpeg sends when playing.
         public init(
-            chunkSize: UInt32 = 60000, windowAcknowledgementSize: UInt32 = 2_500_000,
-            flashVersion: String = RTMPConnectCommand.defaultFlashVersion, bufferLength: UInt32 = 3000,
+            chunkSize: UInt32 = 60000,
+            windowAcknowledgementSize: UInt32 = 2_500_000,
+            flashVersion: String = RTMPConnectCommand.defaultFlashVersion,
+            bufferLength: UInt32 = 3000,
             publishType: RTMPPublishType = .live
         ) {
             self.chunkSize = chunkSize
@@ -38,7 +43,9 @@ public struct RTMPClientSessionStateMachine: Sendable {
         }
     }
 
+    /// Where the session is.
     public enum State: Sendable, Hashable {
+        /// `start(url:mode:)` not called yet.
         case idle
         /// `connect` sent.
         case connecting
@@ -52,6 +59,7 @@ public struct RTMPClientSessionStateMachine: Sendable {
         case closed
     }
 
+    /// What the handler must do, in order.
     public enum Action: Sendable {
         /// Write these messages and flush.
         case send([RTMPMessage])
@@ -69,9 +77,13 @@ public struct RTMPClientSessionStateMachine: Sendable {
         case stopped(RTMPStatus)
     }
 
+    /// The settings given to `init`.
     public let configuration: Configuration
+    /// Where the session is.
     public private(set) var state: State = .idle
+    /// The mode given to `start(url:mode:)`.
     public private(set) var mode: Mode = .play
+    /// The URL given to `start(url:mode:)`.
     public private(set) var url: RTMPURL?
     /// The message stream id from `createStream`, once known.
     public private(set) var messageStreamID: UInt32?
@@ -79,6 +91,7 @@ public struct RTMPClientSessionStateMachine: Sendable {
     /// Calls awaiting `_result`/`_error`, by transaction id.
     private var pendingCalls: [Double: RTMPCommandName] = [:]
 
+    /// Creates an idle client session.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
     }
@@ -96,8 +109,12 @@ public struct RTMPClientSessionStateMachine: Sendable {
         }
         state = .connecting
         let connect = RTMPConnectCommand.client(
-            app: url.app, tcUrl: url.tcUrl, publishing: mode == .publish, flashVer: configuration.flashVersion,
-            transactionID: call(.connect))
+            app: url.app,
+            tcUrl: url.tcUrl,
+            publishing: mode == .publish,
+            flashVer: configuration.flashVersion,
+            transactionID: call(.connect)
+        )
         return [
             .send([
                 RTMPControlMessage.setChunkSize(configuration.chunkSize).message(),
@@ -118,7 +135,10 @@ public struct RTMPClientSessionStateMachine: Sendable {
             guard let call = pendingCalls.removeValue(forKey: transactionID) else { return [] }
             switch call {
             case .connect, .createStream, .publish, .play:
-                return fail(command.resultStatus ?? RTMPStatus(level: .error, code: .connectFailed, description: "\(call.rawValue) failed"))
+                return fail(
+                    command.resultStatus
+                        ?? RTMPStatus(level: .error, code: .connectFailed, description: "\(call.rawValue) failed")
+                )
             default:
                 return []
             }
@@ -138,9 +158,13 @@ public struct RTMPClientSessionStateMachine: Sendable {
         }
         var messages: [RTMPMessage] = []
         if mode == .publish {
-            messages.append(RTMPCommand.fcUnpublish(transactionID: call(.fcUnpublish), streamName: url.streamName).message())
+            messages.append(
+                RTMPCommand.fcUnpublish(transactionID: call(.fcUnpublish), streamName: url.streamName).message()
+            )
         }
-        messages.append(RTMPCommand.deleteStream(transactionID: call(.deleteStream), streamID: messageStreamID).message())
+        messages.append(
+            RTMPCommand.deleteStream(transactionID: call(.deleteStream), streamID: messageStreamID).message()
+        )
         return [.send(messages)]
     }
 
@@ -152,8 +176,13 @@ public struct RTMPClientSessionStateMachine: Sendable {
             state = .creatingStream
             var messages: [RTMPMessage] = []
             if mode == .publish {
-                messages.append(RTMPCommand.releaseStream(transactionID: self.call(.releaseStream), streamName: url.streamName).message())
-                messages.append(RTMPCommand.fcPublish(transactionID: self.call(.fcPublish), streamName: url.streamName).message())
+                messages.append(
+                    RTMPCommand.releaseStream(transactionID: self.call(.releaseStream), streamName: url.streamName)
+                        .message()
+                )
+                messages.append(
+                    RTMPCommand.fcPublish(transactionID: self.call(.fcPublish), streamName: url.streamName).message()
+                )
             }
             messages.append(RTMPCommand.createStream(transactionID: self.call(.createStream)).message())
             return [.send(messages)]
@@ -165,11 +194,17 @@ public struct RTMPClientSessionStateMachine: Sendable {
             switch mode {
             case .publish:
                 let publish = RTMPCommand.publish(
-                    transactionID: self.call(.publish), streamName: url.streamName, type: configuration.publishType)
+                    transactionID: self.call(.publish),
+                    streamName: url.streamName,
+                    type: configuration.publishType
+                )
                 return [.send([publish.message(streamID: streamID)])]
             case .play:
                 let play = RTMPPlayCommand(
-                    transactionID: self.call(.play), streamName: url.streamName, start: RTMPPlayCommand.defaultStart)
+                    transactionID: self.call(.play),
+                    streamName: url.streamName,
+                    start: RTMPPlayCommand.defaultStart
+                )
                 return [
                     .send([
                         RTMPCommand.play(play).message(streamID: streamID),

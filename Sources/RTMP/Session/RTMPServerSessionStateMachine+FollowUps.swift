@@ -27,7 +27,12 @@ extension RTMPServerSessionStateMachine {
     public mutating func publishRejected(_ code: RTMPStatusCode, description: String) -> [Action] {
         guard case .publishPending(_, let stream) = internalState else { return [] }
         let status = RTMPStatus(
-            level: .error, code: code, description: description, details: stream.streamName, clientID: configuration.clientID)
+            level: .error,
+            code: code,
+            description: description,
+            details: stream.streamName,
+            clientID: configuration.clientID
+        )
         return [.send([RTMPCommand.onStatus(status).message(streamID: stream.messageStreamID)])]
             + close(.publishRejected.with(detail: code.rawValue))
     }
@@ -50,7 +55,12 @@ extension RTMPServerSessionStateMachine {
     public mutating func playRejected(_ code: RTMPStatusCode, description: String) -> [Action] {
         guard case .playPending(_, let stream) = internalState else { return [] }
         let status = RTMPStatus(
-            level: .error, code: code, description: description, details: stream.streamName, clientID: configuration.clientID)
+            level: .error,
+            code: code,
+            description: description,
+            details: stream.streamName,
+            clientID: configuration.clientID
+        )
         return [.send([RTMPCommand.onStatus(status).message(streamID: stream.messageStreamID)])]
             + close(.playRejected.with(detail: code.rawValue))
     }
@@ -86,7 +96,8 @@ extension RTMPServerSessionStateMachine {
             RTMPControlMessage.windowAcknowledgementSize(configuration.windowAcknowledgementSize).message(),
             RTMPControlMessage.setPeerBandwidth(configuration.peerBandwidth, limitType: .dynamic).message(),
             RTMPControlMessage.setChunkSize(configuration.chunkSize).message(),
-            RTMPCommand.connectResult(transactionID: connect.transactionID, objectEncoding: connect.objectEncoding).message(),
+            RTMPCommand.connectResult(transactionID: connect.transactionID, objectEncoding: connect.objectEncoding)
+                .message(),
             RTMPCommand.onBWDone.message(),
         ]
     }
@@ -99,8 +110,12 @@ extension RTMPServerSessionStateMachine {
         }
         messages += [
             RTMPControlMessage.userControl(.streamBegin(streamID: id)).message(),
-            RTMPCommand.onStatus(.playReset(streamName: stream.streamName, clientID: configuration.clientID)).message(streamID: id),
-            RTMPCommand.onStatus(.playStart(streamName: stream.streamName, clientID: configuration.clientID)).message(streamID: id),
+            RTMPCommand.onStatus(.playReset(streamName: stream.streamName, clientID: configuration.clientID)).message(
+                streamID: id
+            ),
+            RTMPCommand.onStatus(.playStart(streamName: stream.streamName, clientID: configuration.clientID)).message(
+                streamID: id
+            ),
             RTMPDataMessage.sampleAccess().message(streamID: id),
         ]
         if configuration.sendsDataStart { messages.append(RTMPDataMessage.dataStart.message(streamID: id)) }
@@ -109,7 +124,11 @@ extension RTMPServerSessionStateMachine {
 
     func unpublishReplies(for stream: Stream, result: RTMPCommand) -> [RTMPMessage] {
         let id = stream.messageStreamID
-        let fcStatus = RTMPStatus(code: .unpublishSuccess, description: "Stop publishing stream.", details: stream.streamName)
+        let fcStatus = RTMPStatus(
+            code: .unpublishSuccess,
+            description: "Stop publishing stream.",
+            details: stream.streamName
+        )
         return [
             RTMPCommand.onFCUnpublish(fcStatus).message(streamID: id),
             result.message(streamID: id),

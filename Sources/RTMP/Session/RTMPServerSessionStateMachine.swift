@@ -16,6 +16,7 @@
 /// The Set Chunk Size in the connect reply must take effect in the chunk encoder for everything
 /// written after it.
 public struct RTMPServerSessionStateMachine: Sendable {
+    /// Per-connection protocol settings.
     public struct Configuration: Sendable, Hashable {
         /// The server's outbound chunk size, announced before the connect `_result` (SRS sends it
         /// that early because OBS mis-reads replies larger than 128 bytes otherwise).
@@ -32,9 +33,14 @@ public struct RTMPServerSessionStateMachine: Sendable {
         /// Whether play replies start with Stream Is Recorded (for recorded, not live, streams).
         public var sendsStreamIsRecorded: Bool
 
+        /// Creates a configuration; the defaults are SRS's.
         public init(
-            chunkSize: UInt32 = 60000, windowAcknowledgementSize: UInt32 = 2_500_000, peerBandwidth: UInt32 = 2_500_000,
-            clientID: String? = nil, sendsDataStart: Bool = false, sendsStreamIsRecorded: Bool = false
+            chunkSize: UInt32 = 60000,
+            windowAcknowledgementSize: UInt32 = 2_500_000,
+            peerBandwidth: UInt32 = 2_500_000,
+            clientID: String? = nil,
+            sendsDataStart: Bool = false,
+            sendsStreamIsRecorded: Bool = false
         ) {
             self.chunkSize = chunkSize
             self.windowAcknowledgementSize = windowAcknowledgementSize
@@ -106,13 +112,16 @@ public struct RTMPServerSessionStateMachine: Sendable {
     /// The message stream id every `createStream` gets.
     public static let streamID: UInt32 = 1
 
+    /// The settings given to `init`.
     public let configuration: Configuration
     var internalState: InternalState = .waitingForConnect
 
+    /// Creates a session that waits for `connect`.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
     }
 
+    /// Where the session is.
     public var state: State {
         switch internalState {
         case .waitingForConnect: return .handshaken
@@ -168,7 +177,9 @@ public struct RTMPServerSessionStateMachine: Sendable {
     private mutating func accept(_ connect: RTMPConnectCommand) -> [Action] {
         guard let tcUrl = connect.tcUrl, (try? RTMPURLAuthority.parse(tcUrl)) != nil else {
             let reject = RTMPCommand.connectRejected(
-                transactionID: connect.transactionID, description: "connect needs an rtmp:// tcUrl")
+                transactionID: connect.transactionID,
+                description: "connect needs an rtmp:// tcUrl"
+            )
             return [.send([reject.message()])] + close(.invalidTcUrl.with(detail: connect.tcUrl ?? "(none)"))
         }
         internalState = .connected(Connection(connect: connect, tcUrl: tcUrl))
@@ -176,13 +187,17 @@ public struct RTMPServerSessionStateMachine: Sendable {
     }
 
     private mutating func receivedWhileConnected(
-        _ command: RTMPCommand, messageStreamID: UInt32, connection: Connection
+        _ command: RTMPCommand,
+        messageStreamID: UInt32,
+        connection: Connection
     ) -> [Action] {
         switch command {
         case .connect:
             return close(.duplicateConnect)
         case .createStream(let transactionID):
-            return [.send([RTMPCommand.createStreamResult(transactionID: transactionID, streamID: Self.streamID).message()])]
+            return [
+                .send([RTMPCommand.createStreamResult(transactionID: transactionID, streamID: Self.streamID).message()])
+            ]
         case .releaseStream(let transactionID, _):
             return [.send([RTMPCommand.undefinedResult(transactionID: transactionID).message()])]
         case .fcPublish(let transactionID, _):
@@ -216,10 +231,17 @@ public struct RTMPServerSessionStateMachine: Sendable {
         guard case .connected = internalState else { return close(.unexpectedCommand.with(detail: "publish")) }
         let request: RTMPStreamRequest
         do {
-            request = try RTMPStreamRequest(tcUrl: connection.tcUrl, connectApp: connection.connect.app, streamName: streamName)
+            request = try RTMPStreamRequest(
+                tcUrl: connection.tcUrl,
+                connectApp: connection.connect.app,
+                streamName: streamName
+            )
         } catch {
             let status = RTMPStatus.publishBadName(
-                streamName: streamName, description: "Invalid stream name \"\(streamName)\".", clientID: configuration.clientID)
+                streamName: streamName,
+                description: "Invalid stream name \"\(streamName)\".",
+                clientID: configuration.clientID
+            )
             return [.send([RTMPCommand.onStatus(status).message(streamID: messageStreamID)])]
                 + close(.invalidStreamName.with(detail: streamName))
         }
@@ -233,11 +255,16 @@ public struct RTMPServerSessionStateMachine: Sendable {
         let request: RTMPStreamRequest
         do {
             request = try RTMPStreamRequest(
-                tcUrl: connection.tcUrl, connectApp: connection.connect.app, streamName: play.streamName)
+                tcUrl: connection.tcUrl,
+                connectApp: connection.connect.app,
+                streamName: play.streamName
+            )
         } catch {
             let status = RTMPStatus.playStreamNotFound(
-                streamName: play.streamName, description: "Invalid stream name \"\(play.streamName)\".",
-                clientID: configuration.clientID)
+                streamName: play.streamName,
+                description: "Invalid stream name \"\(play.streamName)\".",
+                clientID: configuration.clientID
+            )
             return [.send([RTMPCommand.onStatus(status).message(streamID: messageStreamID)])]
                 + close(.invalidStreamName.with(detail: play.streamName))
         }

@@ -1,9 +1,11 @@
 /// One `name=value` pair of an RTMP URL query (`?token=abc&vhost=example.com`), in wire order.
 public struct RTMPQueryItem: Sendable, Hashable {
+    /// The text before the first `=`.
     public var name: String
     /// The text after the first `=`; empty when the item has no `=`.
     public var value: String
 
+    /// Creates an item.
     public init(name: String, value: String) {
         self.name = name
         self.value = value
@@ -15,7 +17,9 @@ public struct RTMPQueryItem: Sendable, Hashable {
         query.split(separator: "&", omittingEmptySubsequences: true).map { item in
             guard let equals = item.firstIndex(of: "=") else { return RTMPQueryItem(name: String(item), value: "") }
             return RTMPQueryItem(
-                name: String(item[..<equals]), value: String(item[item.index(after: equals)...]))
+                name: String(item[..<equals]),
+                value: String(item[item.index(after: equals)...])
+            )
         }
     }
 }

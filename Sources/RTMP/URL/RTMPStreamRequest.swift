@@ -20,19 +20,31 @@ public struct RTMPStreamRequest: Sendable, Hashable {
 
     /// The tcUrl as the client sent it.
     public var tcUrl: String
+    /// The tcUrl scheme (`rtmp`, …).
     public var scheme: String
     /// The host of the tcUrl (lower-cased, no IPv6 brackets).
     public var host: String
+    /// The tcUrl port (1935 when absent).
     public var port: Int
+    /// The virtual host: a `vhost=`/`domain=` parameter, else the host (see the type's documentation).
     public var vhost: String
+    /// The application path, one or more segments joined by `/`, without `_definst_` and queries.
     public var app: String
+    /// The stream name without its query.
     public var stream: String
     /// Query items of the tcUrl/app, then of the stream name, in wire order.
     public var queryItems: [RTMPQueryItem]
 
+    /// Creates a request from resolved parts.
     public init(
-        tcUrl: String, scheme: String = "rtmp", host: String, port: Int = 1935, vhost: String, app: String,
-        stream: String, queryItems: [RTMPQueryItem] = []
+        tcUrl: String,
+        scheme: String = "rtmp",
+        host: String,
+        port: Int = 1935,
+        vhost: String,
+        app: String,
+        stream: String,
+        queryItems: [RTMPQueryItem] = []
     ) {
         self.tcUrl = tcUrl
         self.scheme = scheme
@@ -52,7 +64,9 @@ public struct RTMPStreamRequest: Sendable, Hashable {
     /// - Throws: `RTMPURLError` for an unparsable tcUrl, or `.missingStreamName`.
     public init(tcUrl: String, connectApp: String? = nil, streamName: String) throws(RTMPURLError) {
         let authority = try RTMPURLAuthority.parse(tcUrl)
-        var (appPath, appQuery) = Self.splitQuery(Substring(String(authority.path).replacing("...vhost...", with: "?vhost=")))
+        var (appPath, appQuery) = Self.splitQuery(
+            Substring(String(authority.path).replacing("...vhost...", with: "?vhost="))
+        )
         if let connectApp {
             let (connectPath, connectQuery) = Self.splitQuery(Substring(connectApp))
             if Self.segments(appPath).isEmpty { appPath = connectPath }

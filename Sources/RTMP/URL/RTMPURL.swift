@@ -14,6 +14,7 @@ public struct RTMPURL: Sendable, Hashable, CustomStringConvertible {
     public var scheme: String
     /// The lower-cased host name or address, without IPv6 brackets.
     public var host: String
+    /// The TCP port (the scheme's default when the URL has none).
     public var port: Int
     /// The application path, one or more segments joined by `/`, without a query.
     public var app: String
@@ -23,7 +24,14 @@ public struct RTMPURL: Sendable, Hashable, CustomStringConvertible {
     public var query: String
 
     /// Creates a URL from its parts; `port` defaults to the scheme's default port.
-    public init(scheme: String = "rtmp", host: String, port: Int? = nil, app: String, stream: String, query: String = "") {
+    public init(
+        scheme: String = "rtmp",
+        host: String,
+        port: Int? = nil,
+        app: String,
+        stream: String,
+        query: String = ""
+    ) {
         self.scheme = scheme.lowercased()
         self.host = host.lowercased()
         self.port = port ?? RTMPURLAuthority.defaultPort(forScheme: self.scheme) ?? RTMPURLAuthority.defaultPort

@@ -50,7 +50,8 @@ struct RTMPURLAuthority: Hashable, Sendable {
     }
 
     private static func splitHostPort(
-        _ authority: Substring, url: String
+        _ authority: Substring,
+        url: String
     ) throws(RTMPURLError) -> (Substring, Substring?) {
         if authority.first == "[" {
             guard let close = authority.firstIndex(of: "]") else { throw RTMPURLError.invalidHost.with(input: url) }

@@ -6,15 +6,23 @@ import Testing
 
 @Suite struct RTMPCommandTests {
     static let status = RTMPStatus(
-        level: .status, code: .publishStart, description: "Started publishing stream.", details: "s",
-        clientID: "id", otherProperties: [AMF0Property("extra", .number(1))])
+        level: .status,
+        code: .publishStart,
+        description: "Started publishing stream.",
+        details: "s",
+        clientID: "id",
+        otherProperties: [AMF0Property("extra", .number(1))]
+    )
 
     static let all: [RTMPCommand] = [
         .connect(RTMPConnectCommand.client(app: "live", tcUrl: "rtmp://h/live", publishing: true)),
         .connect(
             RTMPConnectCommand(
-                transactionID: 1, properties: [AMF0Property("app", .string("live"))],
-                optionalArguments: [.string("token"), .boolean(true)])),
+                transactionID: 1,
+                properties: [AMF0Property("app", .string("live"))],
+                optionalArguments: [.string("token"), .boolean(true)]
+            )
+        ),
         .releaseStream(transactionID: 2, streamName: "s"),
         .fcPublish(transactionID: 3, streamName: "s?k=v"),
         .fcUnpublish(transactionID: 6, streamName: "s"),
@@ -108,20 +116,24 @@ import Testing
     @Test func replyBuilderGoldenBytes() {
         #expect(
             Array(buffer: RTMPCommand.undefinedResult(transactionID: 2).message().payload)
-                == AMF0Bytes.string("_result") + AMF0Bytes.number(2) + AMF0Bytes.null + AMF0Bytes.undefined)
+                == AMF0Bytes.string("_result") + AMF0Bytes.number(2) + AMF0Bytes.null + AMF0Bytes.undefined
+        )
         #expect(
             Array(buffer: RTMPCommand.createStreamResult(transactionID: 4, streamID: 1).message().payload)
-                == AMF0Bytes.string("_result") + AMF0Bytes.number(4) + AMF0Bytes.null + AMF0Bytes.number(1))
+                == AMF0Bytes.string("_result") + AMF0Bytes.number(4) + AMF0Bytes.null + AMF0Bytes.number(1)
+        )
         #expect(
             Array(buffer: RTMPCommand.onBWDone.message().payload)
-                == AMF0Bytes.string("onBWDone") + AMF0Bytes.number(0) + AMF0Bytes.null)
+                == AMF0Bytes.string("onBWDone") + AMF0Bytes.number(0) + AMF0Bytes.null
+        )
         #expect(
             Array(buffer: RTMPCommand.onFCPublish(RTMPStatus.publishStart(streamName: "s")).message().payload)
                 == AMF0Bytes.string("onFCPublish") + AMF0Bytes.number(0) + AMF0Bytes.null
                 + AMF0Bytes.object([
                     ("code", AMF0Bytes.string("NetStream.Publish.Start")),
                     ("description", AMF0Bytes.string("Started publishing stream.")), ("details", AMF0Bytes.string("s")),
-                ]))
+                ])
+        )
     }
 
     @Test func replyAccessors() {
@@ -140,28 +152,40 @@ import Testing
         // publish without a type is live; an unknown type too.
         #expect(
             try decode(AMF0Bytes.string("publish") + AMF0Bytes.number(5) + AMF0Bytes.null + AMF0Bytes.string("s"))
-                == .publish(transactionID: 5, streamName: "s", type: .live))
+                == .publish(transactionID: 5, streamName: "s", type: .live)
+        )
         #expect(
             try decode(
                 AMF0Bytes.string("publish") + AMF0Bytes.number(5) + AMF0Bytes.null + AMF0Bytes.string("s")
-                    + AMF0Bytes.string("LIVE")) == .publish(transactionID: 5, streamName: "s", type: .live))
+                    + AMF0Bytes.string("LIVE")
+            ) == .publish(transactionID: 5, streamName: "s", type: .live)
+        )
         // A command without a transaction id.
         #expect(try decode(AMF0Bytes.string("createStream")) == .createStream(transactionID: 0))
         // play's reset as a number (old Flash).
         let play = try decode(
             AMF0Bytes.string("play") + AMF0Bytes.number(0) + AMF0Bytes.null + AMF0Bytes.string("s")
-                + AMF0Bytes.number(-2) + AMF0Bytes.number(-1) + AMF0Bytes.number(1))
+                + AMF0Bytes.number(-2) + AMF0Bytes.number(-1) + AMF0Bytes.number(1)
+        )
         #expect(play == .play(RTMPPlayCommand(transactionID: 0, streamName: "s", start: -2, duration: -1, reset: true)))
         // pause with a number flag.
         #expect(
-            try decode(AMF0Bytes.string("pause") + AMF0Bytes.number(0) + AMF0Bytes.null + AMF0Bytes.number(1) + AMF0Bytes.number(5))
-                == .pause(transactionID: 0, isPause: true, milliseconds: 5))
+            try decode(
+                AMF0Bytes.string("pause") + AMF0Bytes.number(0) + AMF0Bytes.null + AMF0Bytes.number(1)
+                    + AMF0Bytes.number(5)
+            )
+                == .pause(transactionID: 0, isPause: true, milliseconds: 5)
+        )
         // onStatus without an info object stays unknown rather than failing.
         #expect(
             try decode(AMF0Bytes.string("onStatus") + AMF0Bytes.number(0) + AMF0Bytes.null)
-                == .unknown(name: "onStatus", transactionID: 0, arguments: [.null]))
+                == .unknown(name: "onStatus", transactionID: 0, arguments: [.null])
+        )
         // ffmpeg's server sends onBWDone with a number argument.
-        #expect(try decode(AMF0Bytes.string("onBWDone") + AMF0Bytes.number(0) + AMF0Bytes.null + AMF0Bytes.number(8192)) == .onBWDone)
+        #expect(
+            try decode(AMF0Bytes.string("onBWDone") + AMF0Bytes.number(0) + AMF0Bytes.null + AMF0Bytes.number(8192))
+                == .onBWDone
+        )
     }
 
     @Test func malformedCommandsThrow() {

@@ -36,7 +36,11 @@ struct AggregateBuilder {
         #expect(subMessages.map(\.typeID) == [9, 8, 9, 18])
         #expect(subMessages.map(\.timestamp) == [100, 123, 140, 140])
         #expect(subMessages.map(\.streamID) == [1, 1, 1, 1])
-        #expect(subMessages.map { Array(buffer: $0.payload) } == [[0x17, 0, 0, 0, 0], [0xAF, 1, 0x21], [0x27, 1], [2, 0, 0]])
+        #expect(
+            subMessages.map { Array(buffer: $0.payload) } == [
+                [0x17, 0, 0, 0, 0], [0xAF, 1, 0x21], [0x27, 1], [2, 0, 0],
+            ]
+        )
     }
 
     @Test func usesTimestampExtensionByte() throws {
@@ -62,7 +66,9 @@ struct AggregateBuilder {
         var overrun = AggregateBuilder()
         overrun.add(type: 9, timestamp: 0, body: [1, 2, 3, 4])
         overrun.buffer.moveWriterIndex(to: overrun.buffer.writerIndex - 6)
-        #expect(throws: RTMPMessageError.malformedAggregate) { try overrun.message(timestamp: 0).aggregateSubMessages() }
+        #expect(throws: RTMPMessageError.malformedAggregate) {
+            try overrun.message(timestamp: 0).aggregateSubMessages()
+        }
 
         var shortHeader = AggregateBuilder()
         shortHeader.buffer.writeBytes([9, 0, 0, 1])

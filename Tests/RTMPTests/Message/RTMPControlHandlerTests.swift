@@ -107,12 +107,15 @@ import Testing
     @Test func swallowsAndPassesTheRightMessages() throws {
         let (channel, _) = try makeChannel()
         let swallowed: [RTMPControlMessage] = [
-            .acknowledgement(sequenceNumber: 1), .setPeerBandwidth(1, limitType: .soft), .windowAcknowledgementSize(1_000_000),
+            .acknowledgement(sequenceNumber: 1), .setPeerBandwidth(1, limitType: .soft),
+            .windowAcknowledgementSize(1_000_000),
         ]
         for control in swallowed { try channel.writeInbound(control.message()) }
         #expect(try channel.readInbound(as: RTMPMessage.self) == nil)
 
-        let passed: [RTMPControlMessage] = [.userControl(.streamBegin(streamID: 1)), .userControl(.streamEOF(streamID: 1)), .abort(chunkStreamID: 4)]
+        let passed: [RTMPControlMessage] = [
+            .userControl(.streamBegin(streamID: 1)), .userControl(.streamEOF(streamID: 1)), .abort(chunkStreamID: 4),
+        ]
         for control in passed { try channel.writeInbound(control.message()) }
         var received: [RTMPControlMessage] = []
         while let message = try channel.readInbound(as: RTMPMessage.self) {

@@ -34,13 +34,19 @@ import Testing
         #expect(Array(buffer: RTMPControlMessage.setChunkSize(4096).message().payload) == [0, 0, 0x10, 0])
         #expect(
             Array(buffer: RTMPControlMessage.setPeerBandwidth(2_500_000, limitType: .dynamic).message().payload)
-                == [0x00, 0x26, 0x25, 0xA0, 0x02])
+                == [0x00, 0x26, 0x25, 0xA0, 0x02]
+        )
         #expect(
-            Array(buffer: RTMPControlMessage.userControl(.setBufferLength(streamID: 1, milliseconds: 300)).message().payload)
-                == [0, 3, 0, 0, 0, 1, 0, 0, 0x01, 0x2C])
+            Array(
+                buffer: RTMPControlMessage.userControl(.setBufferLength(streamID: 1, milliseconds: 300)).message()
+                    .payload
+            )
+                == [0, 3, 0, 0, 0, 1, 0, 0, 0x01, 0x2C]
+        )
         #expect(
             Array(buffer: RTMPControlMessage.userControl(.pingResponse(timestamp: 7)).message().payload)
-                == [0, 7, 0, 0, 0, 7])
+                == [0, 7, 0, 0, 0, 7]
+        )
     }
 
     @Test func setChunkSizeIgnoresReservedBit() throws {

@@ -30,7 +30,9 @@ import Testing
         #expect(bytes == AMF0Bytes.string("|RtmpSampleAccess") + AMF0Bytes.boolean(true) + AMF0Bytes.boolean(true))
         let dataStart = Array(buffer: RTMPDataMessage.dataStart.message(streamID: 1).payload)
         #expect(
-            dataStart == AMF0Bytes.string("onStatus") + AMF0Bytes.object([("code", AMF0Bytes.string("NetStream.Data.Start"))]))
+            dataStart == AMF0Bytes.string("onStatus")
+                + AMF0Bytes.object([("code", AMF0Bytes.string("NetStream.Data.Start"))])
+        )
     }
 
     @Test func setDataFrameIsStripped() throws {
@@ -73,7 +75,10 @@ import Testing
 
     @Test func amf3DataSkipsFormatByte() throws {
         let published = message(
-            [.string("@setDataFrame"), .string("onMetaData"), .ecmaArray(Self.metadata)], type: .amf3Data, prefix: [0])
+            [.string("@setDataFrame"), .string("onMetaData"), .ecmaArray(Self.metadata)],
+            type: .amf3Data,
+            prefix: [0]
+        )
         let body = try RTMPDataMessage.scriptBody(of: published)
         #expect(body.isMetadata)
         let plain = message([.string("onMetaData"), .ecmaArray(Self.metadata)], type: .amf3Data, prefix: [0])

@@ -9,7 +9,8 @@ import Testing
 @Suite struct RTMPCapturedSessionTests {
     static func load(_ name: String) throws -> [RTMPMessage] {
         let url = try #require(
-            Bundle.module.url(forResource: name, withExtension: "rtmpcap", subdirectory: "Fixtures/sessions"))
+            Bundle.module.url(forResource: name, withExtension: "rtmpcap", subdirectory: "Fixtures/sessions")
+        )
         var buffer = ByteBuffer(bytes: try Data(contentsOf: url))
         var messages: [RTMPMessage] = []
         while buffer.readableBytes > 0 {
@@ -19,8 +20,13 @@ import Testing
             let payload = try #require(slice)
             messages.append(
                 RTMPMessage(
-                    typeID: typeID, streamID: streamID, timestamp: timestamp,
-                    chunkStreamID: RTMPChunkStreamID.command, payload: payload))
+                    typeID: typeID,
+                    streamID: streamID,
+                    timestamp: timestamp,
+                    chunkStreamID: RTMPChunkStreamID.command,
+                    payload: payload
+                )
+            )
         }
         return messages
     }
@@ -105,7 +111,11 @@ import Testing
         try replay.run(try Self.load("ffmpeg-publish"))
         #expect(
             replay.commands.map(\.name)
-                == ["connect", "releaseStream", "FCPublish", "createStream", "_checkbw", "publish", "FCUnpublish", "deleteStream"])
+                == [
+                    "connect", "releaseStream", "FCPublish", "createStream", "_checkbw", "publish", "FCUnpublish",
+                    "deleteStream",
+                ]
+        )
         #expect(replay.commands.map(\.transactionID) == [1, 2, 3, 4, 5, 6, 7, 8])
         #expect(replay.commands.last == .deleteStream(transactionID: 8, streamID: 1))
         #expect(replay.machine.connectCommand?.flashVer?.hasPrefix("FMLE/3.0") == true)
@@ -123,7 +133,8 @@ import Testing
     func players(_ name: String) throws {
         var replay = Replay()
         try replay.run(try Self.load(name))
-        guard case .requestPlay(let key, let streamName, let id)? = replay.requests.first, replay.requests.count == 1 else {
+        guard case .requestPlay(let key, let streamName, let id)? = replay.requests.first, replay.requests.count == 1
+        else {
             Issue.record("expected one play request, got \(replay.requests)")
             return
         }
@@ -140,7 +151,8 @@ import Testing
                     if case .result(let txn, _)? = $0.command { return txn }
                     return nil
                 }
-            })
+            }
+        )
         let calls = replay.commands.filter {
             if case .play = $0 { return false }
             return $0.transactionID != 0

@@ -47,20 +47,27 @@ struct Loopback {
         }
     }
 
-    private mutating func handle(_ actions: [RTMPServerSessionStateMachine.Action], into outbox: inout [RTMPMessage]) throws {
+    private mutating func handle(
+        _ actions: [RTMPServerSessionStateMachine.Action],
+        into outbox: inout [RTMPMessage]
+    ) throws {
         for action in actions {
             switch action {
             case .send(let messages): outbox += messages
             case .requestPublish(let request, _):
                 serverRequests.append(request)
                 try handle(
-                    acceptsRequests ? server.publishAccepted() : server.publishRejected(.publishBadName, description: "busy"),
-                    into: &outbox)
+                    acceptsRequests
+                        ? server.publishAccepted() : server.publishRejected(.publishBadName, description: "busy"),
+                    into: &outbox
+                )
             case .requestPlay(let request, _, _):
                 serverRequests.append(request)
                 try handle(
-                    acceptsRequests ? server.playAccepted() : server.playRejected(.playStreamNotFound, description: "none"),
-                    into: &outbox)
+                    acceptsRequests
+                        ? server.playAccepted() : server.playRejected(.playStreamNotFound, description: "none"),
+                    into: &outbox
+                )
             case .stopPublishing: serverStops.append("publish")
             case .stopPlaying: serverStops.append("play")
             case .pause: break
@@ -88,8 +95,13 @@ struct Loopback {
         // The FMLE sequence as ffmpeg sends it.
         #expect(
             loop.clientSent.compactMap(\.command?.name)
-                == ["connect", "releaseStream", "FCPublish", "createStream", "publish"])
-        #expect(loop.clientSent.prefix(2) == [.control(.setChunkSize(60000)), .control(.windowAcknowledgementSize(2_500_000))])
+                == ["connect", "releaseStream", "FCPublish", "createStream", "publish"]
+        )
+        #expect(
+            loop.clientSent.prefix(2) == [
+                .control(.setChunkSize(60000)), .control(.windowAcknowledgementSize(2_500_000)),
+            ]
+        )
 
         // Stopping unpublishes on the server.
         loop.clientSent = []
@@ -122,7 +134,10 @@ struct Loopback {
             events += loop.client.received(try RTMPCommand(message))
         }
         #expect(events.count == 2)
-        if case .upstreamUnpublished = events[0] {} else { Issue.record("expected upstreamUnpublished, got \(events[0])") }
+        if case .upstreamUnpublished = events[0] {
+        } else {
+            Issue.record("expected upstreamUnpublished, got \(events[0])")
+        }
         if case .upstreamPublished = events[1] {} else { Issue.record("expected upstreamPublished, got \(events[1])") }
 
         try loop.run(loop.client.stop())
@@ -196,7 +211,11 @@ struct Loopback {
             Issue.record("expected publish")
             return
         }
-        #expect(messages.map(Decoded.init) == [.command(.publish(transactionID: 5, streamName: "s", type: .live), streamID: 7)])
+        #expect(
+            messages.map(Decoded.init) == [
+                .command(.publish(transactionID: 5, streamName: "s", type: .live), streamID: 7)
+            ]
+        )
     }
 
     @Test func statusHandling() throws {

@@ -15,16 +15,24 @@ import Testing
         #expect(try machine.feed(RealClients.ffmpegPublishConnect()) == [expectedConnectReplies()])
         #expect(machine.state == .connected)
         #expect(machine.connectCommand?.flashVer == "FMLE/3.0 (compatible; Lavf59.27.100)")
-        #expect(try machine.feed(.releaseStream(transactionID: 2, streamName: "livestream")) == [Self.undefinedResult(2)])
+        #expect(
+            try machine.feed(.releaseStream(transactionID: 2, streamName: "livestream")) == [Self.undefinedResult(2)]
+        )
         #expect(try machine.feed(.fcPublish(transactionID: 3, streamName: "livestream")) == [Self.undefinedResult(3)])
         #expect(
             try machine.feed(.createStream(transactionID: 4))
-                == [.send([.command(.createStreamResult(transactionID: 4, streamID: 1), streamID: 0)])])
+                == [.send([.command(.createStreamResult(transactionID: 4, streamID: 1), streamID: 0)])]
+        )
         // ffmpeg answers onBWDone with _checkbw.
-        #expect(try machine.feed(.checkBandwidth(transactionID: 5)) == [.send([.command(.nullResult(transactionID: 5), streamID: 0)])])
+        #expect(
+            try machine.feed(.checkBandwidth(transactionID: 5)) == [
+                .send([.command(.nullResult(transactionID: 5), streamID: 0)])
+            ]
+        )
         #expect(
             try machine.feed(.publish(transactionID: 6, streamName: "livestream", type: .live), streamID: 1)
-                == [.requestPublish(streamKey: "127.0.0.1/live/livestream", messageStreamID: 1)])
+                == [.requestPublish(streamKey: "127.0.0.1/live/livestream", messageStreamID: 1)]
+        )
         #expect(machine.state == .publishPending)
         #expect(machine.streamRequest?.port == 1935)
 
@@ -34,11 +42,18 @@ import Testing
                 .send([
                     .command(
                         .onFCPublish(
-                            RTMPStatus(code: .publishStart, description: "Started publishing stream.", details: "livestream")),
-                        streamID: 1),
+                            RTMPStatus(
+                                code: .publishStart,
+                                description: "Started publishing stream.",
+                                details: "livestream"
+                            )
+                        ),
+                        streamID: 1
+                    ),
                     .command(.onStatus(.publishStart(streamName: "livestream")), streamID: 1),
                 ])
-            ])
+            ]
+        )
         #expect(machine.state == .publishing)
 
         // ffmpeg's close: FCUnpublish, then deleteStream.
@@ -48,12 +63,19 @@ import Testing
                 .send([
                     .command(
                         .onFCUnpublish(
-                            RTMPStatus(code: .unpublishSuccess, description: "Stop publishing stream.", details: "livestream")),
-                        streamID: 1),
+                            RTMPStatus(
+                                code: .unpublishSuccess,
+                                description: "Stop publishing stream.",
+                                details: "livestream"
+                            )
+                        ),
+                        streamID: 1
+                    ),
                     .command(.undefinedResult(transactionID: 7), streamID: 1),
                     .command(.onStatus(.unpublishSuccess(streamName: "livestream")), streamID: 1),
                 ]),
-            ])
+            ]
+        )
         #expect(machine.state == .connected)
         #expect(try machine.feed(.deleteStream(transactionID: 8, streamID: 1)) == [])
         #expect(machine.state == .connected)
@@ -65,11 +87,17 @@ import Testing
         let tcUrl = "rtmp://example.com/live?vhost=v.example.com"
         #expect(
             try machine.feed(RealClients.obsConnect(app: "live?vhost=v.example.com", tcUrl: tcUrl))
-                == [expectedConnectReplies(chunkSize: 4096)])
-        #expect(try machine.feed(.releaseStream(transactionID: 2, streamName: "key?token=1")) == [Self.undefinedResult(2)])
+                == [expectedConnectReplies(chunkSize: 4096)]
+        )
+        #expect(
+            try machine.feed(.releaseStream(transactionID: 2, streamName: "key?token=1")) == [Self.undefinedResult(2)]
+        )
         #expect(try machine.feed(.fcPublish(transactionID: 3, streamName: "key?token=1")) == [Self.undefinedResult(3)])
         #expect(try machine.feed(.createStream(transactionID: 4)).count == 1)
-        let actions = machine.received(.publish(transactionID: 5, streamName: "key?token=1", type: .live), messageStreamID: 1)
+        let actions = machine.received(
+            .publish(transactionID: 5, streamName: "key?token=1", type: .live),
+            messageStreamID: 1
+        )
         guard case .requestPublish(let request, 1)? = actions.first, actions.count == 1 else {
             Issue.record("expected requestPublish, got \(actions)")
             return
@@ -82,7 +110,9 @@ import Testing
             return
         }
         #expect(sent.map(\.command?.name) == ["onFCPublish", "onStatus"])
-        #expect(sent.last == .command(.onStatus(.publishStart(streamName: "key?token=1", clientID: "hw1")), streamID: 1))
+        #expect(
+            sent.last == .command(.onStatus(.publishStart(streamName: "key?token=1", clientID: "hw1")), streamID: 1)
+        )
     }
 
     @Test func flashPublishGetsNoOnFCPublish() throws {
@@ -90,7 +120,11 @@ import Testing
         _ = try machine.feed(RealClients.ffmpegPlayConnect())
         _ = try machine.feed(.createStream(transactionID: 2))
         _ = try machine.feed(.publish(transactionID: 3, streamName: "s", type: .record), streamID: 1)
-        #expect(machine.publishAccepted().map(ServerStep.init) == [.send([.command(.onStatus(.publishStart(streamName: "s")), streamID: 1)])])
+        #expect(
+            machine.publishAccepted().map(ServerStep.init) == [
+                .send([.command(.onStatus(.publishStart(streamName: "s")), streamID: 1)])
+            ]
+        )
         // deleteStream without FCUnpublish stops publishing without a reply.
         #expect(try machine.feed(.deleteStream(transactionID: 4, streamID: 1)) == [.stopPublishing])
         #expect(machine.state == .connected)
@@ -101,16 +135,23 @@ import Testing
         #expect(try machine.feed(RealClients.ffmpegPlayConnect()) == [expectedConnectReplies()])
         #expect(
             try machine.feed(.createStream(transactionID: 2))
-                == [.send([.command(.createStreamResult(transactionID: 2, streamID: 1), streamID: 0)])])
-        #expect(try machine.feed(.checkBandwidth(transactionID: 3)) == [.send([.command(.nullResult(transactionID: 3), streamID: 0)])])
+                == [.send([.command(.createStreamResult(transactionID: 2, streamID: 1), streamID: 0)])]
+        )
+        #expect(
+            try machine.feed(.checkBandwidth(transactionID: 3)) == [
+                .send([.command(.nullResult(transactionID: 3), streamID: 0)])
+            ]
+        )
         // ffmpeg asks for the length unless -rtmp_live live.
         #expect(
             try machine.feed(.getStreamLength(transactionID: 4, streamName: "livestream"))
-                == [.send([.command(.streamLengthResult(transactionID: 4), streamID: 0)])])
+                == [.send([.command(.streamLengthResult(transactionID: 4), streamID: 0)])]
+        )
         let play = RTMPPlayCommand(transactionID: 5, streamName: "livestream", start: -2000)
         #expect(
             try machine.feed(.play(play), streamID: 1)
-                == [.requestPlay(streamKey: "127.0.0.1/live/livestream", streamName: "livestream", messageStreamID: 1)])
+                == [.requestPlay(streamKey: "127.0.0.1/live/livestream", streamName: "livestream", messageStreamID: 1)]
+        )
         #expect(machine.state == .playPending)
 
         let actions = machine.playAccepted()
@@ -148,7 +189,9 @@ import Testing
     }
 
     @Test func playRepliesWithOptionalMessages() throws {
-        var machine = RTMPServerSessionStateMachine(configuration: .init(sendsDataStart: true, sendsStreamIsRecorded: true))
+        var machine = RTMPServerSessionStateMachine(
+            configuration: .init(sendsDataStart: true, sendsStreamIsRecorded: true)
+        )
         _ = try machine.feed(RealClients.ffmpegPlayConnect())
         _ = try machine.feed(.play(RTMPPlayCommand(transactionID: 2, streamName: "s")), streamID: 1)
         let steps = machine.playAccepted().map(ServerStep.init)
@@ -165,14 +208,23 @@ import Testing
         var machine = RTMPServerSessionStateMachine()
         #expect(try machine.feed(RealClients.rtmpdumpConnect()) == [expectedConnectReplies()])
         // librtmp answers onBWDone with _checkbw and may ask for the stream length.
-        #expect(try machine.feed(.checkBandwidth(transactionID: 2)) == [.send([.command(.nullResult(transactionID: 2), streamID: 0)])])
+        #expect(
+            try machine.feed(.checkBandwidth(transactionID: 2)) == [
+                .send([.command(.nullResult(transactionID: 2), streamID: 0)])
+            ]
+        )
         #expect(try machine.feed(.createStream(transactionID: 3)).count == 1)
         #expect(
             try machine.feed(.getStreamLength(transactionID: 4, streamName: "s"), streamID: 1)
-                == [.send([.command(.streamLengthResult(transactionID: 4), streamID: 0)])])
+                == [.send([.command(.streamLengthResult(transactionID: 4), streamID: 0)])]
+        )
         // rtmpdump -v (live) plays from -1000.
         let play = RTMPPlayCommand(transactionID: 5, streamName: "s", start: -1000)
-        #expect(try machine.feed(.play(play), streamID: 1) == [.requestPlay(streamKey: "127.0.0.1/live/s", streamName: "s", messageStreamID: 1)])
+        #expect(
+            try machine.feed(.play(play), streamID: 1) == [
+                .requestPlay(streamKey: "127.0.0.1/live/s", streamName: "s", messageStreamID: 1)
+            ]
+        )
         #expect(machine.playAccepted().count == 1)
         #expect(machine.state == .playing)
     }
@@ -188,7 +240,8 @@ import Testing
     @Test func commandsBeforeConnectClose() throws {
         for command: RTMPCommand in [
             .publish(transactionID: 1, streamName: "s", type: .live), .createStream(transactionID: 1),
-            .play(RTMPPlayCommand(transactionID: 1, streamName: "s")), .releaseStream(transactionID: 1, streamName: "s"),
+            .play(RTMPPlayCommand(transactionID: 1, streamName: "s")),
+            .releaseStream(transactionID: 1, streamName: "s"),
         ] {
             var machine = RTMPServerSessionStateMachine()
             #expect(try machine.feed(command) == [.close(.commandBeforeConnect)])
@@ -220,9 +273,15 @@ import Testing
             let steps = try machine.feed(.connect(RTMPConnectCommand(properties: properties)))
             #expect(
                 steps == [
-                    .send([.command(.connectRejected(transactionID: 1, description: "connect needs an rtmp:// tcUrl"), streamID: 0)]),
+                    .send([
+                        .command(
+                            .connectRejected(transactionID: 1, description: "connect needs an rtmp:// tcUrl"),
+                            streamID: 0
+                        )
+                    ]),
                     .close(.invalidTcUrl),
-                ])
+                ]
+            )
             #expect(machine.state == .closed)
         }
     }
@@ -263,11 +322,20 @@ import Testing
             rejected == [
                 .send([
                     .command(
-                        .onStatus(RTMPStatus(level: .error, code: .publishBadName, description: "Stream s is busy", details: "s")),
-                        streamID: 1)
+                        .onStatus(
+                            RTMPStatus(
+                                level: .error,
+                                code: .publishBadName,
+                                description: "Stream s is busy",
+                                details: "s"
+                            )
+                        ),
+                        streamID: 1
+                    )
                 ]),
                 .close(.publishRejected),
-            ])
+            ]
+        )
         #expect(publisher.state == .closed)
 
         var player = RTMPServerSessionStateMachine()
@@ -285,7 +353,8 @@ import Testing
         _ = machine.publishAccepted()
         #expect(
             try machine.feed(.play(RTMPPlayCommand(transactionID: 3, streamName: "s")), streamID: 1)
-                == [.stopPublishing, .close(.unexpectedCommand)])
+                == [.stopPublishing, .close(.unexpectedCommand)]
+        )
     }
 
     @Test func withdrawnRequestsUndoAcceptance() throws {
@@ -316,7 +385,8 @@ import Testing
                     .command(.onStatus(.pauseNotify(streamName: "s")), streamID: 1),
                     .control(.userControl(.streamEOF(streamID: 1))),
                 ]),
-            ])
+            ]
+        )
         // A repeated pause changes nothing.
         #expect(try machine.feed(.pause(transactionID: 0, isPause: true, milliseconds: 1000), streamID: 1) == [])
         #expect(
@@ -326,7 +396,8 @@ import Testing
                     .command(.onStatus(.unpauseNotify(streamName: "s")), streamID: 1),
                     .control(.userControl(.streamBegin(streamID: 1))),
                 ]),
-            ])
+            ]
+        )
         #expect(try machine.feed(.closeStream, streamID: 1) == [.stopPlaying])
     }
 
@@ -339,10 +410,12 @@ import Testing
         _ = machine.playAccepted()
         #expect(
             machine.unpublishNotify().map(Decoded.init)
-                == [.command(.onStatus(.playUnpublishNotify(streamName: "s?token=1")), streamID: 1)])
+                == [.command(.onStatus(.playUnpublishNotify(streamName: "s?token=1")), streamID: 1)]
+        )
         #expect(
             machine.publishNotify().map(Decoded.init)
-                == [.command(.onStatus(.playPublishNotify(streamName: "s?token=1")), streamID: 1)])
+                == [.command(.onStatus(.playPublishNotify(streamName: "s?token=1")), streamID: 1)]
+        )
         #expect(machine.state == .playing)
     }
 
@@ -351,8 +424,11 @@ import Testing
         _ = try machine.feed(RealClients.ffmpegPlayConnect())
         #expect(
             try machine.feed(.unknown(name: "FCSubscribe", transactionID: 3, arguments: [.null, .string("s")]))
-                == [.send([.command(.nullResult(transactionID: 3), streamID: 0)])])
-        #expect(try machine.feed(.unknown(name: "receiveAudio", transactionID: 0, arguments: [.null, .boolean(true)])) == [])
+                == [.send([.command(.nullResult(transactionID: 3), streamID: 0)])]
+        )
+        #expect(
+            try machine.feed(.unknown(name: "receiveAudio", transactionID: 0, arguments: [.null, .boolean(true)])) == []
+        )
         #expect(try machine.feed(.result(transactionID: 9, values: [])) == [])
         #expect(try machine.feed(.fcUnpublish(transactionID: 4, streamName: "s")) == [Self.undefinedResult(4)])
     }
@@ -375,6 +451,7 @@ import Testing
         _ = try machine.feed(.fcUnpublish(transactionID: 3, streamName: "a"))
         #expect(
             try machine.feed(.publish(transactionID: 4, streamName: "b", type: .live), streamID: 1)
-                == [.requestPublish(streamKey: "127.0.0.1/live/b", messageStreamID: 1)])
+                == [.requestPublish(streamKey: "127.0.0.1/live/b", messageStreamID: 1)]
+        )
     }
 }

@@ -25,7 +25,8 @@ enum Decoded: Equatable, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .command(let command, let id): return "command(\(command.name), txn \(command.transactionID), stream \(id))"
+        case .command(let command, let id):
+            return "command(\(command.name), txn \(command.transactionID), stream \(id))"
         case .control(let control): return "control(\(control))"
         case .data(let data, let id): return "data(\(data.handler), stream \(id))"
         case .other(let typeID): return "other(\(typeID))"
@@ -51,7 +52,8 @@ enum ServerStep: Equatable {
     init(_ action: RTMPServerSessionStateMachine.Action) {
         switch action {
         case .send(let messages): self = .send(messages.map(Decoded.init))
-        case .requestPublish(let request, let id): self = .requestPublish(streamKey: request.streamKey, messageStreamID: id)
+        case .requestPublish(let request, let id):
+            self = .requestPublish(streamKey: request.streamKey, messageStreamID: id)
         case .requestPlay(let request, let play, let id):
             self = .requestPlay(streamKey: request.streamKey, streamName: play.streamName, messageStreamID: id)
         case .stopPublishing: self = .stopPublishing
@@ -81,7 +83,9 @@ enum RealClients {
                     AMF0Property("app", .string("live")), AMF0Property("type", .string("nonprivate")),
                     AMF0Property("flashVer", .string("FMLE/3.0 (compatible; Lavf59.27.100)")),
                     AMF0Property("tcUrl", .string(tcUrl)),
-                ]))
+                ]
+            )
+        )
     }
 
     static func ffmpegPlayConnect(tcUrl: String = "rtmp://127.0.0.1:1935/live") -> RTMPCommand {
@@ -93,7 +97,9 @@ enum RealClients {
                     AMF0Property("tcUrl", .string(tcUrl)), AMF0Property("fpad", .boolean(false)),
                     AMF0Property("capabilities", .number(15)), AMF0Property("audioCodecs", .number(4071)),
                     AMF0Property("videoCodecs", .number(252)), AMF0Property("videoFunction", .number(1)),
-                ]))
+                ]
+            )
+        )
     }
 
     static func obsConnect(app: String = "live", tcUrl: String = "rtmp://example.com/live") -> RTMPCommand {
@@ -104,7 +110,9 @@ enum RealClients {
                     AMF0Property("app", .string(app)), AMF0Property("type", .string("nonprivate")),
                     AMF0Property("flashVer", .string("FMLE/3.0 (compatible; FMSc/1.0)")),
                     AMF0Property("swfUrl", .string(tcUrl)), AMF0Property("tcUrl", .string(tcUrl)),
-                ]))
+                ]
+            )
+        )
     }
 
     static func rtmpdumpConnect(tcUrl: String = "rtmp://127.0.0.1:1935/live") -> RTMPCommand {
@@ -117,7 +125,9 @@ enum RealClients {
                     AMF0Property("capabilities", .number(239)), AMF0Property("audioCodecs", .number(3575)),
                     AMF0Property("videoCodecs", .number(252)), AMF0Property("videoFunction", .number(1)),
                     AMF0Property("objectEncoding", .number(0)),
-                ]))
+                ]
+            )
+        )
     }
 }
 

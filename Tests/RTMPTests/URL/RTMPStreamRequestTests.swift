@@ -16,37 +16,112 @@ import Testing
 
     static let cases: [Case] = [
         // ffmpeg: tcUrl with port, plain names.
-        Case(tcUrl: "rtmp://127.0.0.1:1935/live", app: "live", name: "livestream", vhost: "127.0.0.1",
-             expectedApp: "live", stream: "livestream"),
+        Case(
+            tcUrl: "rtmp://127.0.0.1:1935/live",
+            app: "live",
+            name: "livestream",
+            vhost: "127.0.0.1",
+            expectedApp: "live",
+            stream: "livestream"
+        ),
         Case(tcUrl: "rtmp://localhost/live", name: "s", vhost: "localhost", expectedApp: "live", stream: "s"),
-        Case(tcUrl: "rtmp://Cdn.Example.com/live", name: "s", vhost: "cdn.example.com", expectedApp: "live", stream: "s"),
+        Case(
+            tcUrl: "rtmp://Cdn.Example.com/live",
+            name: "s",
+            vhost: "cdn.example.com",
+            expectedApp: "live",
+            stream: "s"
+        ),
         // vhost and domain in the stream query.
-        Case(tcUrl: "rtmp://127.0.0.1/live", name: "s?vhost=v.com", vhost: "v.com", expectedApp: "live", stream: "s",
-             query: "vhost=v.com"),
-        Case(tcUrl: "rtmp://127.0.0.1/live", name: "s?domain=d.com&token=1", vhost: "d.com", expectedApp: "live",
-             stream: "s", query: "domain=d.com&token=1"),
-        Case(tcUrl: "rtmp://127.0.0.1/live", name: "s?domain=d.com&vhost=v.com", vhost: "v.com", expectedApp: "live",
-             stream: "s", query: "domain=d.com&vhost=v.com"),
+        Case(
+            tcUrl: "rtmp://127.0.0.1/live",
+            name: "s?vhost=v.com",
+            vhost: "v.com",
+            expectedApp: "live",
+            stream: "s",
+            query: "vhost=v.com"
+        ),
+        Case(
+            tcUrl: "rtmp://127.0.0.1/live",
+            name: "s?domain=d.com&token=1",
+            vhost: "d.com",
+            expectedApp: "live",
+            stream: "s",
+            query: "domain=d.com&token=1"
+        ),
+        Case(
+            tcUrl: "rtmp://127.0.0.1/live",
+            name: "s?domain=d.com&vhost=v.com",
+            vhost: "v.com",
+            expectedApp: "live",
+            stream: "s",
+            query: "domain=d.com&vhost=v.com"
+        ),
         // FMLE/OBS: query in the app and tcUrl, plain stream name.
-        Case(tcUrl: "rtmp://127.0.0.1/live?vhost=v.com", app: "live?vhost=v.com", name: "s", vhost: "v.com",
-             expectedApp: "live", stream: "s", query: "vhost=v.com"),
-        Case(tcUrl: "rtmp://127.0.0.1/live?key=k", app: "live?key=k", name: "s?token=t", vhost: "127.0.0.1",
-             expectedApp: "live", stream: "s", query: "key=k&token=t"),
+        Case(
+            tcUrl: "rtmp://127.0.0.1/live?vhost=v.com",
+            app: "live?vhost=v.com",
+            name: "s",
+            vhost: "v.com",
+            expectedApp: "live",
+            stream: "s",
+            query: "vhost=v.com"
+        ),
+        Case(
+            tcUrl: "rtmp://127.0.0.1/live?key=k",
+            app: "live?key=k",
+            name: "s?token=t",
+            vhost: "127.0.0.1",
+            expectedApp: "live",
+            stream: "s",
+            query: "key=k&token=t"
+        ),
         // Query only in connect's app.
-        Case(tcUrl: "rtmp://127.0.0.1/live", app: "live?vhost=v.com", name: "s", vhost: "v.com", expectedApp: "live",
-             stream: "s", query: "vhost=v.com"),
+        Case(
+            tcUrl: "rtmp://127.0.0.1/live",
+            app: "live?vhost=v.com",
+            name: "s",
+            vhost: "v.com",
+            expectedApp: "live",
+            stream: "s",
+            query: "vhost=v.com"
+        ),
         // Stream query beats app query.
-        Case(tcUrl: "rtmp://h/live?vhost=a.com", name: "s?vhost=b.com", vhost: "b.com", expectedApp: "live",
-             stream: "s", query: "vhost=a.com&vhost=b.com"),
+        Case(
+            tcUrl: "rtmp://h/live?vhost=a.com",
+            name: "s?vhost=b.com",
+            vhost: "b.com",
+            expectedApp: "live",
+            stream: "s",
+            query: "vhost=a.com&vhost=b.com"
+        ),
         // Legacy ...vhost... form.
-        Case(tcUrl: "rtmp://h/live...vhost...v.com", name: "s", vhost: "v.com", expectedApp: "live", stream: "s",
-             query: "vhost=v.com"),
+        Case(
+            tcUrl: "rtmp://h/live...vhost...v.com",
+            name: "s",
+            vhost: "v.com",
+            expectedApp: "live",
+            stream: "s",
+            query: "vhost=v.com"
+        ),
         // __defaultVhost__ in the query is ignored.
-        Case(tcUrl: "rtmp://h.com/live", name: "s?vhost=__defaultVhost__", vhost: "h.com", expectedApp: "live",
-             stream: "s", query: "vhost=__defaultVhost__"),
+        Case(
+            tcUrl: "rtmp://h.com/live",
+            name: "s?vhost=__defaultVhost__",
+            vhost: "h.com",
+            expectedApp: "live",
+            stream: "s",
+            query: "vhost=__defaultVhost__"
+        ),
         // _definst_.
-        Case(tcUrl: "rtmp://h/live/_definst_", app: "live/_definst_", name: "s", vhost: "h", expectedApp: "live",
-             stream: "s"),
+        Case(
+            tcUrl: "rtmp://h/live/_definst_",
+            app: "live/_definst_",
+            name: "s",
+            vhost: "h",
+            expectedApp: "live",
+            stream: "s"
+        ),
         Case(tcUrl: "rtmp://h/live", name: "_definst_/s", vhost: "h", expectedApp: "live", stream: "s"),
         // Multi-level apps and names with slashes.
         Case(tcUrl: "rtmp://h/app/app2", name: "s", vhost: "h", expectedApp: "app/app2", stream: "s"),

@@ -15,32 +15,103 @@ import Testing
     }
 
     static let valid: [Case] = [
-        Case(url: "rtmp://example.com/live/stream", host: "example.com", port: 1935, app: "live", stream: "stream",
-             tcUrl: "rtmp://example.com/live"),
-        Case(url: "rtmp://127.0.0.1:19350/live/stream", host: "127.0.0.1", port: 19350, app: "live", stream: "stream",
-             tcUrl: "rtmp://127.0.0.1:19350/live"),
-        Case(url: "rtmp://Example.COM:1935/live/Stream", host: "example.com", port: 1935, app: "live", stream: "Stream",
-             tcUrl: "rtmp://example.com/live"),
+        Case(
+            url: "rtmp://example.com/live/stream",
+            host: "example.com",
+            port: 1935,
+            app: "live",
+            stream: "stream",
+            tcUrl: "rtmp://example.com/live"
+        ),
+        Case(
+            url: "rtmp://127.0.0.1:19350/live/stream",
+            host: "127.0.0.1",
+            port: 19350,
+            app: "live",
+            stream: "stream",
+            tcUrl: "rtmp://127.0.0.1:19350/live"
+        ),
+        Case(
+            url: "rtmp://Example.COM:1935/live/Stream",
+            host: "example.com",
+            port: 1935,
+            app: "live",
+            stream: "Stream",
+            tcUrl: "rtmp://example.com/live"
+        ),
         Case(url: "rtmp://[::1]/live/s", host: "::1", port: 1935, app: "live", stream: "s", tcUrl: "rtmp://[::1]/live"),
-        Case(url: "rtmp://[2001:db8::7]:1936/live/s", host: "2001:db8::7", port: 1936, app: "live", stream: "s",
-             tcUrl: "rtmp://[2001:db8::7]:1936/live"),
-        Case(url: "rtmp://h/live/s?token=abc&vhost=v.com", host: "h", port: 1935, app: "live", stream: "s",
-             query: "token=abc&vhost=v.com", tcUrl: "rtmp://h/live"),
-        Case(url: "rtmp://h/app/app2/s", host: "h", port: 1935, app: "app/app2", stream: "s", tcUrl: "rtmp://h/app/app2"),
-        Case(url: "rtmp://h/live?vhost=v.com/s", host: "h", port: 1935, app: "live", stream: "s", query: "vhost=v.com",
-             tcUrl: "rtmp://h/live"),
-        Case(url: "rtmp://h/live?vhost=v.com/s?token=1", host: "h", port: 1935, app: "live", stream: "s",
-             query: "vhost=v.com&token=1", tcUrl: "rtmp://h/live"),
-        Case(url: "rtmp://h/live...vhost...v.com/s", host: "h", port: 1935, app: "live", stream: "s",
-             query: "vhost=v.com", tcUrl: "rtmp://h/live"),
+        Case(
+            url: "rtmp://[2001:db8::7]:1936/live/s",
+            host: "2001:db8::7",
+            port: 1936,
+            app: "live",
+            stream: "s",
+            tcUrl: "rtmp://[2001:db8::7]:1936/live"
+        ),
+        Case(
+            url: "rtmp://h/live/s?token=abc&vhost=v.com",
+            host: "h",
+            port: 1935,
+            app: "live",
+            stream: "s",
+            query: "token=abc&vhost=v.com",
+            tcUrl: "rtmp://h/live"
+        ),
+        Case(
+            url: "rtmp://h/app/app2/s",
+            host: "h",
+            port: 1935,
+            app: "app/app2",
+            stream: "s",
+            tcUrl: "rtmp://h/app/app2"
+        ),
+        Case(
+            url: "rtmp://h/live?vhost=v.com/s",
+            host: "h",
+            port: 1935,
+            app: "live",
+            stream: "s",
+            query: "vhost=v.com",
+            tcUrl: "rtmp://h/live"
+        ),
+        Case(
+            url: "rtmp://h/live?vhost=v.com/s?token=1",
+            host: "h",
+            port: 1935,
+            app: "live",
+            stream: "s",
+            query: "vhost=v.com&token=1",
+            tcUrl: "rtmp://h/live"
+        ),
+        Case(
+            url: "rtmp://h/live...vhost...v.com/s",
+            host: "h",
+            port: 1935,
+            app: "live",
+            stream: "s",
+            query: "vhost=v.com",
+            tcUrl: "rtmp://h/live"
+        ),
         Case(url: "rtmp://h/live", host: "h", port: 1935, app: "live", stream: "", tcUrl: "rtmp://h/live"),
         Case(url: "rtmp://h/live/", host: "h", port: 1935, app: "live", stream: "", tcUrl: "rtmp://h/live"),
-        Case(url: "rtmp://h/live/_definst_/s", host: "h", port: 1935, app: "live/_definst_", stream: "s",
-             tcUrl: "rtmp://h/live/_definst_"),
+        Case(
+            url: "rtmp://h/live/_definst_/s",
+            host: "h",
+            port: 1935,
+            app: "live/_definst_",
+            stream: "s",
+            tcUrl: "rtmp://h/live/_definst_"
+        ),
         Case(url: "rtmps://h/live/s", host: "h", port: 443, app: "live", stream: "s", tcUrl: "rtmps://h/live"),
         Case(url: "RTMP://h:1935/live/s", host: "h", port: 1935, app: "live", stream: "s", tcUrl: "rtmp://h/live"),
-        Case(url: "rtmp://user:pw@h:1940/live/s", host: "h", port: 1940, app: "live", stream: "s",
-             tcUrl: "rtmp://h:1940/live"),
+        Case(
+            url: "rtmp://user:pw@h:1940/live/s",
+            host: "h",
+            port: 1940,
+            app: "live",
+            stream: "s",
+            tcUrl: "rtmp://h:1940/live"
+        ),
     ]
 
     @Test(arguments: valid)
