@@ -1,0 +1,8 @@
+/// Bounds applied while decoding AMF0, so hostile input cannot exhaust the stack or memory.
+public enum AMF0Limits {
+    /// How deeply objects and arrays may nest; real RTMP commands and metadata use 2 or 3 levels.
+    public static let maximumNestingDepth = 64
+    /// The largest long string or array element count accepted: an RTMP message length is
+    /// 24 bits (RTMP 1.0 §5.3.1.2), so nothing longer can arrive in one.
+    public static let maximumLength = 0xFF_FFFF
+}
