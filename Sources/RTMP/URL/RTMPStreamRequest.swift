@@ -1,0 +1,141 @@
+/// What a client asked for, resolved from `connect`'s `tcUrl`/`app` and the `publish`/`play` name
+/// with SRS's rules (srs_discovery_tc_url): `vhost/app/stream` plus the query parameters.
+///
+/// - The vhost is the tcUrl host unless a `vhost=` (or else `domain=`) parameter names one; the
+///   stream name's query wins over the tcUrl/app query. A value of `__defaultVhost__` is ignored, as SRS does.
+/// - FMLE/OBS put the query in the app (`app?k=v`) and send a plain stream name; the legacy
+///   `app...vhost...v` form is accepted too.
+/// - `_definst_` segments (FMS/Wowza default instance) are removed from the app and stream path.
+/// - A stream name with slashes moves its leading segments into the app (`sub/s` on app `live` is
+///   app `live/sub`, stream `s`), so that `rtmp://h/live/sub/s` means the same whoever splits it.
+/// - An empty stream name on a multi-segment app takes the app's last segment (OBS with the key in the URL).
+/// - The host is kept as the vhost even when it is an IP address or `localhost`: only the caller knows
+///   which vhosts are configured, so it maps an unknown vhost to `__defaultVhost__` (SRS does the same
+///   lookup, `get_vhost`, after parsing) with `resolvingVhost(_:)`.
+public struct RTMPStreamRequest: Sendable, Hashable {
+    /// The name SRS gives the vhost used when no configured vhost matches.
+    public static let defaultVhost = "__defaultVhost__"
+    /// The app used when the tcUrl names none.
+    public static let defaultApp = "__defaultApp__"
+
+    /// The tcUrl as the client sent it.
+    public var tcUrl: String
+    /// The tcUrl scheme (`rtmp`, …).
+    public var scheme: String
+    /// The host of the tcUrl (lower-cased, no IPv6 brackets).
+    public var host: String
+    /// The tcUrl port (1935 when absent).
+    public var port: Int
+    /// The virtual host: a `vhost=`/`domain=` parameter, else the host (see the type's documentation).
+    public var vhost: String
+    /// The application path, one or more segments joined by `/`, without `_definst_` and queries.
+    public var app: String
+    /// The stream name without its query.
+    public var stream: String
+    /// Query items of the tcUrl/app, then of the stream name, in wire order.
+    public var queryItems: [RTMPQueryItem]
+
+    /// Creates a request from resolved parts.
+    public init(
+        tcUrl: String,
+        scheme: String = "rtmp",
+        host: String,
+        port: Int = 1935,
+        vhost: String,
+        app: String,
+        stream: String,
+        queryItems: [RTMPQueryItem] = []
+    ) {
+        self.tcUrl = tcUrl
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+        self.vhost = vhost
+        self.app = app
+        self.stream = stream
+        self.queryItems = queryItems
+    }
+
+    /// Resolves a request the way a server does after `publish`/`play`.
+    /// - Parameters:
+    ///   - tcUrl: `connect`'s `tcUrl`.
+    ///   - connectApp: `connect`'s `app`, used only when the tcUrl has no path or no query.
+    ///   - streamName: the `publish`/`play` name, possibly with `?query`.
+    /// - Throws: `RTMPURLError` for an unparsable tcUrl, or `.missingStreamName`.
+    public init(tcUrl: String, connectApp: String? = nil, streamName: String) throws(RTMPURLError) {
+        let authority = try RTMPURLAuthority.parse(tcUrl)
+        var (appPath, appQuery) = Self.splitQuery(
+            Substring(String(authority.path).replacing("...vhost...", with: "?vhost="))
+        )
+        if let connectApp {
+            let (connectPath, connectQuery) = Self.splitQuery(Substring(connectApp))
+            if Self.segments(appPath).isEmpty { appPath = connectPath }
+            if appQuery.isEmpty { appQuery = connectQuery }
+        }
+        let (namePath, nameQuery) = Self.splitQuery(Substring(streamName))
+
+        var appSegments = Self.segments(appPath)
+        var nameSegments = Self.segments(namePath)
+        var stream = nameSegments.popLast() ?? ""
+        appSegments += nameSegments
+        if stream.isEmpty, appSegments.count > 1 { stream = appSegments.removeLast() }
+        guard !stream.isEmpty else { throw RTMPURLError.missingStreamName.with(input: streamName) }
+
+        let appItems = RTMPQueryItem.parse(appQuery)
+        let nameItems = RTMPQueryItem.parse(nameQuery)
+        self.tcUrl = tcUrl
+        self.scheme = authority.scheme
+        self.host = authority.host
+        self.port = authority.port
+        self.app = appSegments.isEmpty ? Self.defaultApp : appSegments.joined(separator: "/")
+        self.stream = stream
+        self.queryItems = appItems + nameItems
+        self.vhost = Self.vhost(in: [nameItems, appItems]) ?? authority.host
+    }
+
+    /// Resolves the request for a client URL (what an edge or forwarder asks of its upstream).
+    public init(url: RTMPURL) throws(RTMPURLError) {
+        try self.init(tcUrl: url.tcUrl, streamName: url.streamName)
+    }
+
+    /// `vhost/app/stream`, the key of the stream in the hub.
+    public var streamKey: String { "\(vhost)/\(app)/\(stream)" }
+
+    /// The raw query, items joined by `&` (no leading `?`); empty when there are none.
+    public var query: String {
+        queryItems.map { $0.value.isEmpty ? $0.name : "\($0.name)=\($0.value)" }.joined(separator: "&")
+    }
+
+    /// The value of the first query item named `name`.
+    public func parameter(_ name: String) -> String? { queryItems.value(named: name) }
+
+    /// This request with `vhost` replaced by `__defaultVhost__` unless `isConfigured(vhost)`.
+    public func resolvingVhost(_ isConfigured: (String) -> Bool) -> RTMPStreamRequest {
+        var copy = self
+        if !isConfigured(vhost) { copy.vhost = Self.defaultVhost }
+        return copy
+    }
+
+    private static func splitQuery(_ text: Substring) -> (Substring, Substring) {
+        guard let mark = text.firstIndex(of: "?") else { return (text, "") }
+        return (text[..<mark], text[text.index(after: mark)...])
+    }
+
+    /// Path segments without whitespace, empty segments and `_definst_`.
+    private static func segments(_ path: Substring) -> [String] {
+        path.split(separator: "/").map { segment in
+            String(segment.unicodeScalars.filter { !$0.properties.isWhitespace && $0.value >= 0x20 })
+        }.filter { !$0.isEmpty && $0 != "_definst_" }
+    }
+
+    private static func vhost(in itemLists: [[RTMPQueryItem]]) -> String? {
+        for key in ["vhost", "domain"] {
+            for items in itemLists {
+                if let value = items.value(named: key), !value.isEmpty, value != defaultVhost {
+                    return value.lowercased()
+                }
+            }
+        }
+        return nil
+    }
+}
