@@ -18,7 +18,7 @@ public struct RTMPBytesReceivedEvent: Sendable, Hashable {
 /// - answers Ping Request with Ping Response (§7.1.7);
 /// - swallows Acknowledgement, Window Acknowledgement Size, Set Peer Bandwidth and pings;
 /// - splits aggregate messages (type 22) into their audio/video/data sub-messages;
-/// - passes every other message up unchanged. Outbound messages pass through.
+/// - passes every other message up unchanged. Outbound `RTMPOutbound` writes pass through.
 ///
 /// Byte counting: peers such as FMLE and Flash throttle when acknowledgements stop, so acks must
 /// track the bytes on the wire. Until an `RTMPBytesReceivedEvent` arrives the handler estimates
@@ -30,8 +30,8 @@ public struct RTMPBytesReceivedEvent: Sendable, Hashable {
 public final class RTMPControlHandler: ChannelDuplexHandler {
     public typealias InboundIn = RTMPMessage
     public typealias InboundOut = RTMPMessage
-    public typealias OutboundIn = RTMPMessage
-    public typealias OutboundOut = RTMPMessage
+    public typealias OutboundIn = RTMPOutbound
+    public typealias OutboundOut = RTMPOutbound
 
     /// Chunk size before any Set Chunk Size (RTMP 1.0 §5.4.1).
     static let defaultChunkSize: UInt32 = 128
@@ -99,7 +99,7 @@ public final class RTMPControlHandler: ChannelDuplexHandler {
             break
         case .userControl(.pingRequest(let timestamp)):
             let pong = RTMPControlMessage.userControl(.pingResponse(timestamp: timestamp)).message()
-            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.message(pong)), promise: nil)
         case .setChunkSize(let size):
             peerChunkSize = max(1, size)
             context.fireChannelRead(wrapInboundOut(message))
@@ -116,7 +116,7 @@ public final class RTMPControlHandler: ChannelDuplexHandler {
         bytesAcknowledged = bytesReceived
         // The sequence number is the byte count so far, wrapping at 32 bits (§5.4.3).
         let ack = RTMPControlMessage.acknowledgement(sequenceNumber: UInt32(truncatingIfNeeded: bytesReceived))
-        context.writeAndFlush(wrapOutboundOut(ack.message()), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.message(ack.message())), promise: nil)
     }
 
     private func estimatedWireSize(of message: RTMPMessage) -> Int {

@@ -1,1 +1,0 @@
-// `Ingest` target; see DESIGN.md.

@@ -1,0 +1,139 @@
+import Live
+import Logging
+import Media
+import NIOCore
+import RTMP
+
+/// One RTMP player: a consumer of a live stream that writes to its connection.
+///
+/// Shared chunk bytes go straight to the socket while it is writable; otherwise they wait in a
+/// bounded queue that skips ahead to keyframes, and a player that stays behind is disconnected.
+final class RTMPPlayer: LiveConsumer {
+    /// Cuts in a row without the queue draining, after which the player is disconnected.
+    static let maximumCutsBeforeDisconnect = 3
+
+    /// The status messages a player gets when its stream loses or regains a publisher.
+    struct Notifications {
+        var publish: [RTMPMessage]
+        var unpublish: [RTMPMessage]
+    }
+
+    let context: ChannelHandlerContext
+    let format: LiveFormat?
+    private let streamID: UInt32
+    private let notifications: Notifications
+    private var queue: LiveConsumerQueue
+    private let logger: Logger
+    private var needsFlush = false
+    private var hasPublisher = false
+    private var hasSeenPublisher = false
+    private var isPaused = false
+    private var needsKeyframe = false
+    private var isClosed = false
+    private var lastDropLog: NIODeadline = .distantPast
+    /// Media messages and bytes delivered, for stats.
+    private(set) var sentPackets = 0
+
+    init(
+        context: ChannelHandlerContext, streamID: UInt32, chunkSize: Int, queueLength: Double,
+        notifications: Notifications, logger: Logger
+    ) {
+        self.context = context
+        self.streamID = streamID
+        self.notifications = notifications
+        // Shared bytes need the canonical stream id; any other id gets per-connection encoding.
+        self.format = streamID == RTMPMediaFormat.playStreamID ? RTMPMediaFormat.format(chunkSize: chunkSize) : nil
+        self.queue = LiveConsumerQueue(maximumDuration: queueLength)
+        self.logger = logger
+    }
+
+    var eventLoop: any EventLoop { context.eventLoop }
+
+    func liveStream(didReceive event: LiveEvent) {
+        guard !isClosed else { return }
+        switch event {
+        case .publishStarted:
+            if hasPublisher { return }
+            // The first publish a player sees needs no notice: Play.Start already went out.
+            if hasSeenPublisher { write(notifications.publish) }
+            hasPublisher = true
+            hasSeenPublisher = true
+        case .unpublished:
+            hasPublisher = false
+            write(notifications.unpublish)
+        case .media(let packet, let encoded):
+            deliver(packet, encoded: encoded)
+        }
+    }
+
+    func liveStreamDidFinishBatch() {
+        guard needsFlush, !isClosed else { return }
+        needsFlush = false
+        context.flush()
+    }
+
+    func setPaused(_ paused: Bool) {
+        isPaused = paused
+        if !paused { needsKeyframe = true }
+    }
+
+    func close() {
+        isClosed = true
+    }
+
+    /// The socket drained below its low watermark: send what waited.
+    func channelBecameWritable() {
+        guard !isClosed else { return }
+        while context.channel.isWritable, let item = queue.popFirst() {
+            writeMedia(item.packet, encoded: item.bytes)
+        }
+        liveStreamDidFinishBatch()
+    }
+
+    private func deliver(_ packet: MediaPacket, encoded: ByteBuffer?) {
+        if isPaused { return }
+        if needsKeyframe {
+            guard packet.isSequenceHeader || packet.flags.contains(.metadata) || (packet.kind == .video && packet.isKeyframe)
+            else { return }
+            if packet.kind == .video && packet.isKeyframe && !packet.isSequenceHeader { needsKeyframe = false }
+        }
+        if context.channel.isWritable && queue.admitsDirectWrite(packet) {
+            writeMedia(packet, encoded: encoded)
+            return
+        }
+        let dropped = queue.append(packet, bytes: encoded)
+        guard dropped > 0 else { return }
+        if queue.cutsSinceDrained >= Self.maximumCutsBeforeDisconnect {
+            logger.warning(
+                "player too slow, disconnecting",
+                metadata: ["dropped": "\(queue.droppedPackets)", "queued.bytes": "\(queue.byteCount)"])
+            isClosed = true
+            context.close(promise: nil)
+            return
+        }
+        let now = NIODeadline.now()
+        if now - lastDropLog > .seconds(5) {
+            lastDropLog = now
+            logger.warning(
+                "player lagging, skipped to keyframe",
+                metadata: ["dropped": "\(queue.droppedPackets)", "queue.ms": "\(queue.duration)"])
+        }
+    }
+
+    private func writeMedia(_ packet: MediaPacket, encoded: ByteBuffer?) {
+        sentPackets += 1
+        needsFlush = true
+        if let encoded {
+            context.write(NIOAny(RTMPOutbound.chunks(encoded)), promise: nil)
+        } else {
+            context.write(NIOAny(RTMPOutbound.message(RTMPMediaFormat.message(for: packet, streamID: streamID))), promise: nil)
+        }
+    }
+
+    private func write(_ messages: [RTMPMessage]) {
+        for message in messages {
+            context.write(NIOAny(RTMPOutbound.message(message)), promise: nil)
+        }
+        needsFlush = true
+    }
+}

@@ -1,0 +1,175 @@
+public import Live
+public import Logging
+import NIOConcurrencyHelpers
+public import NIOCore
+import NIOPosix
+import RTMP
+
+/// The RTMP listener: accepts connections, builds each one's pipeline and tracks them so that
+/// a shutdown can close every session cleanly.
+public final class RTMPServer: Sendable {
+    private struct State {
+        var settings: RTMPServerSettings
+        var listeners: [any Channel] = []
+        var connections: [ObjectIdentifier: any Channel] = [:]
+        var nextConnectionID: UInt64 = 1
+        var refusedSinceLog = 0
+    }
+
+    private let group: any EventLoopGroup
+    private let registry: StreamRegistry
+    private let logger: Logger
+    private let state: NIOLockedValueBox<State>
+
+    public init(group: any EventLoopGroup, registry: StreamRegistry, settings: RTMPServerSettings, logger: Logger) {
+        self.group = group
+        self.registry = registry
+        self.logger = logger
+        self.state = NIOLockedValueBox(State(settings: settings))
+    }
+
+    /// Replaces the settings new connections get; running sessions keep theirs.
+    public func reload(_ settings: RTMPServerSettings) {
+        state.withLockedValue { $0.settings = settings }
+    }
+
+    public var connectionCount: Int { state.withLockedValue { $0.connections.count } }
+
+    /// The addresses actually bound (useful with port 0).
+    public var localAddresses: [SocketAddress] {
+        state.withLockedValue { $0.listeners.compactMap(\.localAddress) }
+    }
+
+    /// Binds every address; fails (and closes what was bound) if any cannot be bound.
+    public func start(listening addresses: [(host: String, port: Int)]) async throws {
+        for address in addresses {
+            let bootstrap = ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
+                .childChannelOption(.maxMessagesPerRead, value: 16)
+                .childChannelInitializer { [self] channel in
+                    self.initialize(channel)
+                }
+            do {
+                let listener = try await bootstrap.bind(host: address.host, port: address.port).get()
+                state.withLockedValue { $0.listeners.append(listener) }
+                logger.info("RTMP listening", metadata: ["address": "\(listener.localAddress.map { "\($0)" } ?? "?")"])
+            } catch {
+                await stop()
+                throw error
+            }
+        }
+    }
+
+    /// Stops accepting, then closes every connection (publishers unpublish, players get EOF).
+    public func stop() async {
+        let (listeners, connections) = state.withLockedValue { state in
+            defer {
+                state.listeners = []
+            }
+            return (state.listeners, Array(state.connections.values))
+        }
+        for listener in listeners { try? await listener.close() }
+        for connection in connections { try? await connection.close() }
+    }
+
+    private func initialize(_ channel: any Channel) -> EventLoopFuture<Void> {
+        let admitted: (RTMPServerSettings, UInt64)? = state.withLockedValue { state in
+            guard state.connections.count < state.settings.maxConnections else {
+                state.refusedSinceLog += 1
+                return nil
+            }
+            let id = state.nextConnectionID
+            state.nextConnectionID += 1
+            state.connections[ObjectIdentifier(channel)] = channel
+            return (state.settings, id)
+        }
+        guard let (settings, id) = admitted else {
+            logRefusal()
+            return channel.close()
+        }
+        channel.closeFuture.whenComplete { [state] _ in
+            _ = state.withLockedValue { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }
+        }
+        var logger = self.logger
+        logger[metadataKey: "conn.id"] = "\(id)"
+        logger[metadataKey: "conn.peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "?")"
+        logger.debug("connection accepted")
+        let registry = self.registry
+        return channel.eventLoop.makeCompletedFuture {
+            let pipeline = channel.pipeline.syncOperations
+            // Raw byte counts drive acknowledgements (RTMPControlHandler).
+            try pipeline.addHandler(RTMPByteCountingHandler())
+            // The timeout sits after the handshake handler so it sees the completion event.
+            try pipeline.addHandler(RTMPHandshakeHandler(role: .server))
+            try pipeline.addHandler(RTMPHandshakeTimeoutHandler(timeout: settings.handshakeTimeout, logger: logger))
+            try pipeline.addHandler(
+                ByteToMessageHandler(
+                    RTMPChunkDecoder(configuration: .init(maxMessageSize: settings.maxMessageSize)),
+                    maximumBufferSize: settings.maxMessageSize + (1 << 20)))
+            try pipeline.addHandler(RTMPOutboundHandler())
+            try pipeline.addHandler(RTMPControlHandler())
+            try pipeline.addHandler(RTMPSessionHandler(registry: registry, settings: settings, logger: logger))
+        }
+    }
+
+    private func logRefusal() {
+        let refused = state.withLockedValue { state -> Int in
+            defer { state.refusedSinceLog = 0 }
+            return state.refusedSinceLog
+        }
+        if refused > 0 {
+            logger.warning("max_connections reached, refusing connections", metadata: ["refused": "\(refused)"])
+        }
+    }
+}
+
+/// Closes a connection that has not finished the RTMP handshake in time; leaves once it has.
+final class RTMPHandshakeTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let timeout: TimeAmount
+    private let logger: Logger
+    private var timer: Scheduled<Void>?
+
+    init(timeout: TimeAmount, logger: Logger) {
+        self.timeout = timeout
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(context)
+        context.fireChannelActive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is RTMPHandshakeEvent {
+            timer?.cancel()
+            timer = nil
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+    }
+
+    private func arm(_ context: ChannelHandlerContext) {
+        guard timer == nil else { return }
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let logger = self.logger
+        let timeout = self.timeout
+        timer = context.eventLoop.scheduleTask(in: timeout) {
+            logger.info("handshake timed out, closing", metadata: ["timeout.ms": "\(timeout.nanoseconds / 1_000_000)"])
+            loopBound.value.close(promise: nil)
+        }
+    }
+}

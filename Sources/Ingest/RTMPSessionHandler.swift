@@ -1,0 +1,262 @@
+import Live
+import Logging
+import Media
+import NIOCore
+import RTMP
+
+/// Binds one RTMP connection to the live hub: runs the server session state machine, feeds a
+/// publisher's media into its stream, and plays streams out to a player.
+///
+/// Media messages bypass the state machine: while publishing they go straight to the stream's
+/// publish session and are handed over once per read batch (`channelReadComplete`).
+final class RTMPSessionHandler: ChannelInboundHandler {
+    typealias InboundIn = RTMPMessage
+    typealias OutboundOut = RTMPOutbound
+
+    private enum Role {
+        case idle
+        case publishing(LivePublishSession, RTMPServerSettings.Vhost)
+        case playing(RTMPPlayer, LiveSubscription)
+        case closed
+    }
+
+    private let registry: StreamRegistry
+    private let settings: RTMPServerSettings
+    private var logger: Logger
+    private var machine: RTMPServerSessionStateMachine
+    private var role: Role = .idle
+    private var context: ChannelHandlerContext?
+    private var publishStarted: NIODeadline = .now()
+    private var lastMediaReceived: NIODeadline?
+    private var publishWatchdog: RepeatedTask?
+    /// The chunk size our encoder sends with (announced in the connect reply, changed per vhost at play).
+    private var outboundChunkSize: Int
+
+    init(registry: StreamRegistry, settings: RTMPServerSettings, logger: Logger) {
+        self.registry = registry
+        self.settings = settings
+        self.logger = logger
+        let chunkSize = settings.vhost(named: RTMPServerSettings.defaultVhostName).chunkSize
+        self.outboundChunkSize = chunkSize
+        self.machine = RTMPServerSessionStateMachine(configuration: .init(chunkSize: UInt32(chunkSize)))
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        endRole(reason: "handler removed")
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        endRole(reason: "peer closed")
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let message = unwrapInboundIn(data)
+        guard let type = message.type else {
+            close(context, reason: "unknown RTMP message type \(message.typeID) on chunk stream \(message.chunkStreamID)")
+            return
+        }
+        switch type {
+        case .audio, .video:
+            ingestMedia(message, kind: type == .audio ? .audio : .video)
+        case .amf0Data, .amf3Data:
+            ingestData(message)
+        case .amf0Command, .amf3Command:
+            handleCommand(message, context: context)
+        case .amf0SharedObject, .amf3SharedObject:
+            logger.debug("ignoring shared-object message")
+        case .setChunkSize, .abort, .acknowledgement, .userControl, .windowAcknowledgementSize, .setPeerBandwidth,
+            .aggregate:
+            break  // applied by the chunk decoder and control handler
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if case .publishing(let session, _) = role {
+            session.flush()
+        }
+        context.flush()
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if case .playing(let player, _) = role, context.channel.isWritable {
+            player.channelBecameWritable()
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        close(context, reason: "\(error)")
+    }
+
+    // MARK: Commands
+
+    private func handleCommand(_ message: RTMPMessage, context: ChannelHandlerContext) {
+        let command: RTMPCommand
+        do {
+            command = try RTMPCommand(message)
+        } catch {
+            close(context, reason: "malformed command: \(error)")
+            return
+        }
+        logger.trace("command", metadata: ["command": "\(command)"])
+        perform(machine.received(command, messageStreamID: message.streamID), context: context)
+    }
+
+    private func perform(_ actions: [RTMPServerSessionStateMachine.Action], context: ChannelHandlerContext) {
+        for action in actions {
+            switch action {
+            case .send(let messages):
+                for message in messages { context.write(wrapOutboundOut(.message(message)), promise: nil) }
+            case .requestPublish(let request, let streamID):
+                startPublishing(request, streamID: streamID, context: context)
+            case .requestPlay(let request, _, let streamID):
+                startPlaying(request, streamID: streamID, context: context)
+            case .stopPublishing:
+                endRole(reason: "unpublish")
+            case .stopPlaying:
+                endRole(reason: "stop")
+            case .pause(let paused):
+                if case .playing(let player, _) = role { player.setPaused(paused) }
+            case .close(let reason):
+                close(context, reason: "\(reason)")
+                return
+            }
+        }
+        context.flush()
+    }
+
+    private func streamKey(for request: RTMPStreamRequest) -> StreamKey {
+        StreamKey(vhost: settings.resolvedVhostName(request.vhost), app: request.app, stream: request.stream)
+    }
+
+    private func startPublishing(_ request: RTMPStreamRequest, streamID: UInt32, context: ChannelHandlerContext) {
+        let key = streamKey(for: request)
+        let vhost = settings.vhost(named: key.vhost)
+        logger[metadataKey: "stream.key"] = "\(key)"
+        guard vhost.enabled else {
+            logger.info("publish refused: vhost disabled")
+            perform(machine.publishRejected(.publishBadName, description: "vhost \(key.vhost) is disabled"), context: context)
+            return
+        }
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        registry.publish(key, configuration: vhost.live, on: context.eventLoop).whenComplete { result in
+            let handler = loopBound.value
+            guard let context = handler.context else {
+                if case .success(let session) = result { session.finish() }
+                return
+            }
+            switch result {
+            case .success(let session):
+                handler.role = .publishing(session, vhost)
+                handler.publishStarted = .now()
+                handler.startWatchdog(vhost: vhost, context: context)
+                handler.logger.info("publish started", metadata: ["tcUrl": "\(request.tcUrl)"])
+                handler.perform(handler.machine.publishAccepted(), context: context)
+            case .failure(let error):
+                handler.logger.warning("publish refused", metadata: ["reason": "\(error)"])
+                handler.perform(handler.machine.publishRejected(.publishBadName, description: "\(error)"), context: context)
+            }
+        }
+    }
+
+    private func startPlaying(_ request: RTMPStreamRequest, streamID: UInt32, context: ChannelHandlerContext) {
+        let key = streamKey(for: request)
+        let vhost = settings.vhost(named: key.vhost)
+        logger[metadataKey: "stream.key"] = "\(key)"
+        guard vhost.enabled else {
+            perform(machine.playRejected(.playStreamNotFound, description: "vhost \(key.vhost) is disabled"), context: context)
+            return
+        }
+        if vhost.chunkSize != outboundChunkSize {
+            // The vhost's chunk size applies from here on; shared media bytes are cut at it.
+            outboundChunkSize = vhost.chunkSize
+            let setChunkSize = RTMPControlMessage.setChunkSize(UInt32(vhost.chunkSize)).message()
+            context.write(wrapOutboundOut(.message(setChunkSize)), promise: nil)
+        }
+        perform(machine.playAccepted(), context: context)
+        let player = RTMPPlayer(
+            context: context, streamID: streamID, chunkSize: vhost.chunkSize, queueLength: vhost.live.queueLength,
+            notifications: .init(publish: machine.publishNotify(), unpublish: machine.unpublishNotify()),
+            logger: logger)
+        let subscription = registry.subscribe(player, to: key, configuration: vhost.live)
+        role = .playing(player, subscription)
+        logger.info("play started")
+    }
+
+    // MARK: Media
+
+    private func ingestMedia(_ message: RTMPMessage, kind: MediaKind) {
+        guard case .publishing(let session, _) = role else { return }
+        lastMediaReceived = .now()
+        guard message.payload.readableBytes > 0 else { return }
+        let flags = MediaPacket.Flags.classify(kind: kind, payload: message.payload)
+        session.append(MediaPacket(kind: kind, timestamp: Int64(message.timestamp), flags: flags, payload: message.payload))
+    }
+
+    private func ingestData(_ message: RTMPMessage) {
+        guard case .publishing(let session, _) = role else { return }
+        do {
+            let body = try RTMPDataMessage.scriptBody(of: message)
+            session.append(
+                MediaPacket(
+                    kind: .data, timestamp: Int64(message.timestamp), flags: body.isMetadata ? [.metadata] : [],
+                    payload: body.payload))
+        } catch {
+            logger.debug("ignoring undecodable data message", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func startWatchdog(vhost: RTMPServerSettings.Vhost, context: ChannelHandlerContext) {
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        publishWatchdog = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            let handler = loopBound.value
+            guard let context = handler.context, case .publishing = handler.role else { return }
+            let now = NIODeadline.now()
+            if let last = handler.lastMediaReceived {
+                if now - last > vhost.normalTimeout {
+                    handler.close(context, reason: "publisher sent no media for \(vhost.normalTimeout.nanoseconds / 1_000_000) ms")
+                }
+            } else if now - handler.publishStarted > vhost.firstPacketTimeout {
+                handler.close(context, reason: "publisher sent no media within \(vhost.firstPacketTimeout.nanoseconds / 1_000_000) ms")
+            }
+        }
+    }
+
+    // MARK: Teardown
+
+    private func endRole(reason: String) {
+        publishWatchdog?.cancel()
+        publishWatchdog = nil
+        switch role {
+        case .publishing(let session, _):
+            session.finish()
+            logger.info("publish stopped", metadata: ["reason": "\(reason)"])
+        case .playing(let player, let subscription):
+            player.close()
+            subscription.cancel()
+            logger.info("play stopped", metadata: ["reason": "\(reason)", "sent": "\(player.sentPackets)"])
+        case .idle, .closed:
+            break
+        }
+        role = .idle
+    }
+
+    private func close(_ context: ChannelHandlerContext, reason: String) {
+        if case .closed = role { return }
+        logger.warning("closing connection", metadata: ["reason": "\(reason)"])
+        endRole(reason: reason)
+        role = .closed
+        context.flush()
+        context.close(promise: nil)
+    }
+}
+
+@available(*, unavailable)
+extension RTMPSessionHandler: Sendable {}

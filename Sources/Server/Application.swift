@@ -1,0 +1,110 @@
+public import Config
+import Foundation
+import Ingest
+import Live
+public import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import UnixSignals
+
+/// The whole server: builds the event loops, the hub and the services from a configuration,
+/// runs them until SIGTERM/SIGINT, and reloads on SIGHUP.
+///
+/// Tests can start it in-process; the `headwater` executable is a thin shell around it.
+public final class Application: Sendable {
+    public let configurationPath: String?
+    public let configuration: ServerConfiguration
+    private let logger: Logger
+    private let group: MultiThreadedEventLoopGroup
+    public let registry = StreamRegistry()
+    public let rtmpServer: RTMPServer
+
+    /// - Parameters:
+    ///   - configuration: the loaded configuration.
+    ///   - configurationPath: the file to reread on SIGHUP (`nil`: the built-in default, not reloadable).
+    public init(configuration: ServerConfiguration, configurationPath: String?, logger: Logger) {
+        self.configuration = configuration
+        self.configurationPath = configurationPath
+        self.logger = logger
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        self.rtmpServer = RTMPServer(
+            group: group, registry: registry, settings: configuration.rtmpSettings, logger: logger)
+    }
+
+    /// Runs until a graceful shutdown signal; returns once every session is closed.
+    public func run() async throws {
+        writePIDFile()
+        defer { removePIDFile() }
+        let addresses = configuration.listen.map { (host: $0.host ?? "0.0.0.0", port: $0.port) }
+        let rtmp = RTMPService(server: rtmpServer, addresses: addresses)
+        let reloader = ReloadService(application: self, logger: logger)
+        let serviceGroup = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: rtmp),
+                    .init(service: reloader),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        logger.info("headwater starting", metadata: ["version": "\(Version.current)", "pid": "\(getpid())"])
+        try await serviceGroup.run()
+        logger.info("headwater stopped")
+        try await group.shutdownGracefully()
+    }
+
+    /// Rereads the configuration file; a broken file is reported and the running configuration kept.
+    func reload() {
+        guard let configurationPath else {
+            logger.warning("reload ignored: running on the built-in default configuration")
+            return
+        }
+        do {
+            let (fresh, warnings) = try ServerConfiguration.load(path: configurationPath)
+            for warning in warnings { logger.warning("\(warning)") }
+            let changed = fresh.vhostChanges(from: configuration)
+            rtmpServer.reload(fresh.rtmpSettings)
+            if fresh.listen != configuration.listen {
+                logger.warning("reload: listen addresses change only on restart")
+            }
+            logger.info(
+                "configuration reloaded; changes apply to new sessions",
+                metadata: ["vhosts.changed": "\(changed.joined(separator: ","))"])
+        } catch {
+            logger.error("reload failed, keeping the running configuration: \(error)")
+        }
+    }
+
+    private func writePIDFile() {
+        let url = URL(fileURLWithPath: configuration.pidFile)
+        do {
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try "\(getpid())\n".write(to: url, atomically: true, encoding: .utf8)
+        } catch {
+            logger.warning("cannot write pid file \(configuration.pidFile): \(error)")
+        }
+    }
+
+    private func removePIDFile() {
+        try? FileManager.default.removeItem(atPath: configuration.pidFile)
+    }
+}
+
+/// Waits for SIGHUP and reloads the configuration each time.
+struct ReloadService: Service {
+    let application: Application
+    let logger: Logger
+
+    func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        for await _ in signals.cancelOnGracefulShutdown() {
+            logger.info("SIGHUP received, reloading configuration")
+            application.reload()
+        }
+    }
+}
+
+public enum Version {
+    public static let current = "0.1.0"
+}

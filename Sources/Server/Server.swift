@@ -1,1 +1,0 @@
-// `Server` target; see DESIGN.md.

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Config
+import Foundation
+import Logging
+import Server
+
+/// `headwater [-c FILE] [-t]`: runs the server, or checks a configuration.
+@main
+struct Headwater: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "headwater",
+        abstract: "A live-streaming origin/edge server: RTMP in, RTMP/HLS/FLV out.",
+        version: Version.current)
+
+    @Option(name: .customShort("c"), help: "The configuration file (default: conf/headwater.conf, else the built-in default).")
+    var configFile: String?
+
+    @Flag(name: .customShort("t"), help: "Check the configuration and exit (0 when valid).")
+    var testOnly = false
+
+    func run() async throws {
+        let path = configFile ?? Self.defaultConfigurationPath()
+        let loaded: (ServerConfiguration, [ConfigWarning])
+        do {
+            if let path {
+                loaded = try ServerConfiguration.load(path: path)
+            } else {
+                loaded = try ServerConfiguration.parse(
+                    text: ServerConfiguration.builtInDefaultText, file: ServerConfiguration.builtInDefaultFileName)
+            }
+        } catch {
+            FileHandle.standardError.write(Data("headwater: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let (configuration, warnings) = loaded
+        let source = path ?? ServerConfiguration.builtInDefaultFileName
+
+        if testOnly {
+            for warning in warnings { FileHandle.standardError.write(Data("headwater: warning: \(warning)\n".utf8)) }
+            print("headwater: the configuration file \(source) syntax is ok")
+            print("headwater: configuration file \(source) test is successful")
+            return
+        }
+
+        LogSetup.bootstrap(configuration)
+        let logger = Logger(label: "headwater")
+        for warning in warnings { logger.warning("\(warning)") }
+        logger.info("configuration loaded", metadata: ["file": "\(source)"])
+        let application = Application(configuration: configuration, configurationPath: path, logger: logger)
+        try await application.run()
+    }
+
+    /// `conf/headwater.conf` in the working directory when present, like SRS's `conf/srs.conf`.
+    static func defaultConfigurationPath() -> String? {
+        let candidate = "conf/headwater.conf"
+        return FileManager.default.fileExists(atPath: candidate) ? candidate : nil
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Headwater builds and tests with, if any are missing.
+set -euo pipefail
+
+packages=(
+  pkg-config libssl-dev                                   # COpenSSL (digest handshake)
+  ffmpeg libavformat-dev libavcodec-dev libavutil-dev     # libav (transcode), ffmpeg/ffprobe (tests)
+  libswscale-dev libswresample-dev
+  rtmpdump                                                # interop tests
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v swift >/dev/null || { echo "setup: Swift 6.1 or newer must be on PATH" >&2; exit 1; }
