@@ -1,7 +1,7 @@
 public import Live
-import Media
+public import Media
 import NIOCore
-import RTMP
+public import RTMP
 
 /// The shared RTMP encoding of media for players: one serialization per message per chunk size.
 ///

@@ -1,7 +1,7 @@
 public import Config
 import Foundation
-import Ingest
-import Live
+public import Ingest
+public import Live
 public import Logging
 import NIOCore
 import NIOPosix

@@ -11,7 +11,7 @@ final class ChildProcess: @unchecked Sendable {
         self.name = name ?? URL(fileURLWithPath: executable).lastPathComponent
         outputURL = FileManager.default.temporaryDirectory
             .appendingPathComponent("hw-\(self.name)-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
         let handle = try FileHandle(forWritingTo: outputURL)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
