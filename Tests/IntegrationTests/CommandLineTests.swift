@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+/// The binary's command line and its signals: -t, --version, SIGTERM, SIGHUP.
+@Suite("Command line and signals", .serialized, .integration, .timeLimit(.minutes(2)))
+struct CommandLineTests {
+    func writeConfig(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hw-cli-\(UUID().uuidString.prefix(8)).conf").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("-t accepts a valid configuration and rejects a broken one with file:line")
+    func checkConfiguration() throws {
+        let valid = try writeConfig("listen 1935;\nvhost __defaultVhost__ {\n    play { gop_cache on; }\n}\n")
+        defer { try? FileManager.default.removeItem(atPath: valid) }
+        let ok = try ChildProcess.run(Tools.headwaterBinary, ["-t", "-c", valid], timeout: 20)
+        #expect(ok.code == 0, "\(ok.output)")
+        #expect(ok.output.contains("test is successful"))
+
+        let broken = try writeConfig("listen 1935;\nvhost __defaultVhost__ {\n    chunk_size 70000;\n}\n")
+        defer { try? FileManager.default.removeItem(atPath: broken) }
+        let failed = try ChildProcess.run(Tools.headwaterBinary, ["-t", "-c", broken], timeout: 20)
+        #expect(failed.code != 0)
+        #expect(failed.output.contains("\(broken):3:"), "\(failed.output)")
+
+        let unclosed = try writeConfig("vhost __defaultVhost__ {\n    play {\n")
+        defer { try? FileManager.default.removeItem(atPath: unclosed) }
+        let syntax = try ChildProcess.run(Tools.headwaterBinary, ["-t", "-c", unclosed], timeout: 20)
+        #expect(syntax.code != 0)
+        #expect(syntax.output.contains(unclosed + ":"), "\(syntax.output)")
+
+        let srs = Tools.packageRoot.appendingPathComponent("conf/srs-compat.conf").path
+        let warned = try ChildProcess.run(Tools.headwaterBinary, ["-t", "-c", srs], timeout: 20)
+        #expect(warned.code == 0, "\(warned.output)")
+        #expect(warned.output.contains("warning: \(srs):"))
+    }
+
+    @Test("--version prints the version")
+    func version() throws {
+        let result = try ChildProcess.run(Tools.headwaterBinary, ["--version"], timeout: 20)
+        #expect(result.code == 0)
+        #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+    }
+
+    @Test("SIGTERM during publish and play stops cleanly: sessions closed, exit 0, pid file removed")
+    func gracefulStop() throws {
+        let server = try HeadwaterServer()
+        let pidFile = server.directory.appendingPathComponent("headwater.pid").path
+        #expect(FileManager.default.fileExists(atPath: pidFile))
+        let publisher = try MediaTools.publishTestSource(to: server.url("live/stop"), seconds: 30)
+        #expect(MediaTools.waitFor({ server.log.contains("publish started") }, timeout: 15))
+        let player = try MediaTools.probe(server.url("live/stop"))
+        #expect(MediaTools.waitFor({ server.log.contains("play started") }, timeout: 15))
+        usleep(1_000_000)
+
+        server.process.signal(SIGTERM)
+        #expect(server.process.waitForExit(timeout: 10), "server did not stop on SIGTERM")
+        #expect(server.process.exitCode == 0)
+        #expect(server.log.contains("headwater stopped"))
+        #expect(server.log.contains("publish stopped"))
+        #expect(!FileManager.default.fileExists(atPath: pidFile))
+        #expect(publisher.waitForExit(timeout: 10), "publisher still running after the server stopped")
+        #expect(player.waitForExit(timeout: 10), "player still running after the server stopped")
+    }
+
+    @Test("SIGHUP reloads: vhost changes apply to new sessions; a broken file keeps the running config")
+    func reload() throws {
+        let server = try HeadwaterServer()
+        let url = server.url("live?vhost=studio/reload")
+        let before = try MediaTools.publishTestSource(to: url, seconds: 2)
+        #expect(before.waitForExit(timeout: 20))
+        #expect(before.exitCode == 0, "publish before reload failed: \(before.output)")
+
+        let original = try String(contentsOfFile: server.configPath, encoding: .utf8)
+        try (original + "\nvhost studio {\n    enabled off;\n}\n").write(toFile: server.configPath, atomically: true, encoding: .utf8)
+        server.process.signal(SIGHUP)
+        #expect(MediaTools.waitFor({ server.log.contains("configuration reloaded") }, timeout: 10), "\(server.log)")
+        #expect(server.log.contains("studio"))
+        let refused = try MediaTools.publishTestSource(to: url, seconds: 2)
+        #expect(refused.waitForExit(timeout: 20))
+        #expect(refused.exitCode != 0, "publish to a vhost disabled by reload was accepted")
+
+        try (original + "\nvhost studio {\n    enabled of;\n").write(toFile: server.configPath, atomically: true, encoding: .utf8)
+        server.process.signal(SIGHUP)
+        #expect(MediaTools.waitFor({ server.log.contains("reload failed") }, timeout: 10), "\(server.log)")
+        #expect(server.process.isRunning)
+        let still = try MediaTools.publishTestSource(to: url, seconds: 2)
+        #expect(still.waitForExit(timeout: 20))
+        #expect(still.exitCode != 0, "the broken reload replaced the running configuration")
+        let other = try MediaTools.publishTestSource(to: server.url("live/other"), seconds: 2)
+        #expect(other.waitForExit(timeout: 20))
+        #expect(other.exitCode == 0, "\(other.output)")
+    }
+}
