@@ -18,7 +18,7 @@ public struct RTMPServerSettings: Sendable {
         public var normalTimeout: TimeAmount
 
         public init(
-            enabled: Bool = true, chunkSize: Int = 60000, tcpNoDelay: Bool = true,
+            enabled: Bool = true, chunkSize: Int = 60000, tcpNoDelay: Bool = false,
             live: LiveStreamConfiguration = LiveStreamConfiguration(),
             firstPacketTimeout: TimeAmount = .seconds(20), normalTimeout: TimeAmount = .seconds(5)
         ) {

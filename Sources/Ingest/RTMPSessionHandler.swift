@@ -132,6 +132,14 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         context.flush()
     }
 
+    /// Applies the vhost's socket settings once the session knows its vhost (SRS `tcp_nodelay`).
+    private func applySocketSettings(_ vhost: RTMPServerSettings.Vhost, context: ChannelHandlerContext) {
+        let option = ChannelOptions.Types.SocketOption(level: .tcp, name: .tcp_nodelay)
+        context.channel.setOption(option, value: vhost.tcpNoDelay ? 1 : 0).whenFailure { [logger] error in
+            logger.debug("cannot set TCP_NODELAY", metadata: ["error": "\(error)"])
+        }
+    }
+
     private func streamKey(for request: RTMPStreamRequest) -> StreamKey {
         StreamKey(vhost: settings.resolvedVhostName(request.vhost), app: request.app, stream: request.stream)
     }
@@ -145,6 +153,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             perform(machine.publishRejected(.publishBadName, description: "vhost \(key.vhost) is disabled"), context: context)
             return
         }
+        applySocketSettings(vhost, context: context)
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         registry.publish(key, configuration: vhost.live, on: context.eventLoop).whenComplete { result in
             let handler = loopBound.value
@@ -174,6 +183,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             perform(machine.playRejected(.playStreamNotFound, description: "vhost \(key.vhost) is disabled"), context: context)
             return
         }
+        applySocketSettings(vhost, context: context)
         if vhost.chunkSize != outboundChunkSize {
             // The vhost's chunk size applies from here on; shared media bytes are cut at it.
             outboundChunkSize = vhost.chunkSize
