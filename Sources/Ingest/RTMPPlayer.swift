@@ -19,6 +19,9 @@ final class RTMPPlayer: LiveConsumer {
     }
 
     let context: ChannelHandlerContext
+    /// Where pre-chunked media enters the pipeline: below the chunk encoder, as a plain
+    /// `ByteBuffer`, which NIO carries without boxing (an enum this size would allocate per write).
+    private let mediaContext: ChannelHandlerContext?
     let format: LiveFormat?
     private let streamID: UInt32
     private let notifications: Notifications
@@ -39,6 +42,7 @@ final class RTMPPlayer: LiveConsumer {
         notifications: Notifications, logger: Logger
     ) {
         self.context = context
+        self.mediaContext = try? context.pipeline.syncOperations.context(handlerType: RTMPOutboundHandler.self)
         self.streamID = streamID
         self.notifications = notifications
         // Shared bytes need the canonical stream id; any other id gets per-connection encoding.
@@ -123,7 +127,9 @@ final class RTMPPlayer: LiveConsumer {
     private func writeMedia(_ packet: MediaPacket, encoded: ByteBuffer?) {
         sentPackets += 1
         needsFlush = true
-        if let encoded {
+        if let encoded, let mediaContext {
+            mediaContext.write(NIOAny(encoded), promise: nil)
+        } else if let encoded {
             context.write(NIOAny(RTMPOutbound.chunks(encoded)), promise: nil)
         } else {
             context.write(NIOAny(RTMPOutbound.message(RTMPMediaFormat.message(for: packet, streamID: streamID))), promise: nil)
