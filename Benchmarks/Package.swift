@@ -34,6 +34,31 @@ let package = Package(
             swiftSettings: upcoming,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "RTMPChunk",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "RTMP", package: root),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/RTMPChunk",
+            swiftSettings: upcoming,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "LiveFanout",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Live", package: root),
+                .product(name: "Media", package: root),
+                .product(name: "RTMP", package: root),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Benchmarks/LiveFanout",
+            swiftSettings: upcoming,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,7 +10,9 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock, .mallocCountTotal, .throughput],
         scalingFactor: .kilo,
         maxDuration: .seconds(2),
-        maxIterations: 1_000
+        maxIterations: 1_000,
+        // Checked against Thresholds/ (raw counts per iteration); 50 is 0.05 per message.
+        thresholds: [.mallocCountTotal: .init(absolute: [.p90: 50])]
     )
     let messages: [(name: String, values: [AMF0Value])] = [
         ("connect", AMF0Samples.connectCommand),
@@ -21,7 +23,7 @@ let benchmarks: @Sendable () -> Void = {
 
         // Encoding into a reused buffer, as a connection's outbound buffer is: what remains is the
         // encoder's own cost.
-        Benchmark("AMF0 encode \(message.name)", configuration: configuration) { benchmark in
+        Benchmark("writeAMF0Values.\(message.name)", configuration: configuration) { benchmark in
             var buffer = ByteBufferAllocator().buffer(capacity: 1024)
             benchmark.startMeasurement()
             for _ in benchmark.scaledIterations {
@@ -33,9 +35,15 @@ let benchmarks: @Sendable () -> Void = {
         var encoded = ByteBuffer()
         encoded.writeAMF0Values(values)
         let wire = encoded
+        var check = wire
+        let roundTrips = (try? check.readAMF0Values()) == values
 
         // Decoding builds the value tree: strings, property arrays and the reference table.
-        Benchmark("AMF0 decode \(message.name)", configuration: configuration) { benchmark in
+        Benchmark("readAMF0Values.\(message.name)", configuration: configuration) { benchmark in
+            guard roundTrips else {
+                benchmark.error("\(message.name) does not decode to what was encoded")
+                return
+            }
             for _ in benchmark.scaledIterations {
                 var input = wire
                 do {
