@@ -26,11 +26,14 @@ final class LoopRelay: @unchecked Sendable {
     /// Sends the pending entries to this relay's loop (inline when it is the stream's loop).
     func flush(from streamLoop: any EventLoop) {
         guard !pending.isEmpty else { return }
-        let batch = pending
-        pending.removeAll(keepingCapacity: true)
         if eventLoop === streamLoop {
-            deliver(batch)
+            // Lend, then reuse the storage. Consumers reach the stream only through `execute`,
+            // so nothing appends to `pending` while it is being delivered.
+            deliver(pending)
+            pending.removeAll(keepingCapacity: true)
         } else {
+            let batch = pending
+            pending = []
             eventLoop.execute { self.deliver(batch) }
         }
     }

@@ -121,13 +121,16 @@ public final class LivePublishSession: @unchecked Sendable {
     public func flush() {
         eventLoop.preconditionInEventLoop()
         guard !batch.isEmpty, !finished else { return }
-        let packets = batch
-        batch.removeAll(keepingCapacity: true)
         let stream = self.stream
         let id = publisherID
         if stream.eventLoop === eventLoop {
-            stream.ingest(packets, from: id)
+            // Lend the batch and reuse its storage: no allocation per flush on the common path.
+            // (The stream reaches back into this session only through `execute`, never inline.)
+            stream.ingest(batch, from: id)
+            batch.removeAll(keepingCapacity: true)
         } else {
+            let packets = batch
+            batch = []
             stream.eventLoop.execute { stream.ingest(packets, from: id) }
         }
     }
