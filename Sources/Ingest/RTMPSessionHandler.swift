@@ -63,7 +63,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         }
         switch type {
         case .audio, .video:
-            ingestMedia(message, kind: type == .audio ? .audio : .video)
+            ingestMedia(message, kind: type == .audio ? .audio : .video, context: context)
         case .amf0Data, .amf3Data:
             ingestData(message)
         case .amf0Command, .amf3Command:
@@ -155,7 +155,9 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             switch result {
             case .success(let session):
                 handler.role = .publishing(session, vhost)
-                handler.publishStarted = .now()
+                handler.publishStarted = context.eventLoop.now
+                // A republish on this connection starts its first-packet clock afresh.
+                handler.lastMediaReceived = nil
                 handler.startWatchdog(vhost: vhost, context: context)
                 handler.logger.info("publish started", metadata: ["tcUrl": "\(request.tcUrl)"])
                 handler.perform(handler.machine.publishAccepted(), context: context)
@@ -192,9 +194,10 @@ final class RTMPSessionHandler: ChannelInboundHandler {
 
     // MARK: Media
 
-    private func ingestMedia(_ message: RTMPMessage, kind: MediaKind) {
+    private func ingestMedia(_ message: RTMPMessage, kind: MediaKind, context: ChannelHandlerContext) {
         guard case .publishing(let session, _) = role else { return }
-        lastMediaReceived = .now()
+        // The loop's clock, which the watchdog also reads (and tests can advance).
+        lastMediaReceived = context.eventLoop.now
         guard message.payload.readableBytes > 0 else { return }
         let flags = MediaPacket.Flags.classify(kind: kind, payload: message.payload)
         session.append(MediaPacket(kind: kind, timestamp: Int64(message.timestamp), flags: flags, payload: message.payload))
@@ -218,7 +221,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         publishWatchdog = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
             let handler = loopBound.value
             guard let context = handler.context, case .publishing = handler.role else { return }
-            let now = NIODeadline.now()
+            let now = context.eventLoop.now
             if let last = handler.lastMediaReceived {
                 if now - last > vhost.normalTimeout {
                     handler.close(context, reason: "publisher sent no media for \(vhost.normalTimeout.nanoseconds / 1_000_000) ms")
