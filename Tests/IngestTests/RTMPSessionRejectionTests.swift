@@ -111,6 +111,38 @@ struct RTMPSessionRejectionTests {
         #expect(publisher.isActive)
     }
 
+    @Test("a message larger than max_message_size closes the connection")
+    func oversizedMessage() throws {
+        var settings = RTMPServerSettings()
+        settings.maxMessageSize = 64 << 10
+        let harness = IngestHarness(settings: settings)
+        defer { harness.finish() }
+        let publisher = try harness.client()
+        try publisher.publish("test")
+        let player = try harness.client()
+        try player.play("test")
+
+        try publisher.send(TestMedia.video(id: 1, timestamp: 0, keyframe: true, size: 100_000))
+
+        #expect(!publisher.isActive)
+        #expect(try player.receiveMessages().statusCodes == [.playUnpublishNotify])
+        #expect(player.isActive)
+    }
+
+    @Test("publish without a stream name gets Publish.BadName and is closed")
+    func emptyStreamName() throws {
+        let harness = IngestHarness()
+        defer { harness.finish() }
+        let publisher = try harness.client()
+
+        let replies = try publisher.publish("")
+
+        #expect(replies.statusCodes == [.publishBadName])
+        #expect(replies.statuses.first?.level == .error)
+        #expect(!publisher.isActive)
+        #expect(harness.registry.streams.isEmpty)
+    }
+
     @Test("a player that disconnects leaves the stream without disturbing the publisher")
     func playerDisconnects() throws {
         let harness = IngestHarness()

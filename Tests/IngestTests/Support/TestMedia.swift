@@ -120,9 +120,9 @@ struct MediaGenerator {
         let keyframe = nextIsKeyframe
         let video = TestMedia.video(id: takeID(), timestamp: time, keyframe: keyframe, size: videoSize)
         let audio1 = TestMedia.audio(id: takeID(), timestamp: time)
-        let audio2 = TestMedia.audio(id: takeID(), timestamp: time + Self.audioFrameDuration)
+        let audio2 = TestMedia.audio(id: takeID(), timestamp: time &+ Self.audioFrameDuration)
         frameIndex += 1
-        time += Self.videoFrameDuration
+        time &+= Self.videoFrameDuration  // RTMP timestamps wrap at 2^32
         return [video, audio1, audio2]
     }
 
