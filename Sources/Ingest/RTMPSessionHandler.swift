@@ -29,6 +29,11 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     private var publishStarted: NIODeadline = .now()
     private var lastMediaReceived: NIODeadline?
     private var publishWatchdog: RepeatedTask?
+    /// Media that arrived behind `publish` before the hub accepted it (clients may pipeline it).
+    private var pendingMedia: [RTMPMessage] = []
+    private var pendingMediaBytes = 0
+    /// The bound on `pendingMedia`, in messages; its bytes are bounded by `settings.maxMessageSize`.
+    static let maximumPendingMedia = 256
     /// The chunk size our encoder sends with (announced in the connect reply, changed per vhost at play).
     private var outboundChunkSize: Int
 
@@ -62,10 +67,8 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             return
         }
         switch type {
-        case .audio, .video:
-            ingestMedia(message, kind: type == .audio ? .audio : .video, context: context)
-        case .amf0Data, .amf3Data:
-            ingestData(message)
+        case .audio, .video, .amf0Data, .amf3Data:
+            ingest(message, type: type, context: context)
         case .amf0Command, .amf3Command:
             handleCommand(message, context: context)
         case .amf0SharedObject, .amf3SharedObject:
@@ -161,7 +164,9 @@ final class RTMPSessionHandler: ChannelInboundHandler {
                 handler.startWatchdog(vhost: vhost, context: context)
                 handler.logger.info("publish started", metadata: ["tcUrl": "\(request.tcUrl)"])
                 handler.perform(handler.machine.publishAccepted(), context: context)
+                handler.replayPendingMedia(context: context)
             case .failure(let error):
+                handler.discardPendingMedia()
                 handler.logger.warning("publish refused", metadata: ["reason": "\(error)"])
                 handler.perform(handler.machine.publishRejected(.publishBadName, description: "\(error)"), context: context)
             }
@@ -193,6 +198,38 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     }
 
     // MARK: Media
+
+    private func ingest(_ message: RTMPMessage, type: RTMPMessageType, context: ChannelHandlerContext) {
+        if case .idle = role, machine.state == .publishPending {
+            // Held until the hub answers; a client that overruns the bound loses the excess.
+            let bytes = pendingMediaBytes + message.payload.readableBytes
+            guard pendingMedia.count < Self.maximumPendingMedia, bytes <= settings.maxMessageSize else { return }
+            pendingMedia.append(message)
+            pendingMediaBytes = bytes
+            return
+        }
+        switch type {
+        case .audio: ingestMedia(message, kind: .audio, context: context)
+        case .video: ingestMedia(message, kind: .video, context: context)
+        default: ingestData(message)
+        }
+    }
+
+    /// Feeds what arrived while the publish was pending, now that it is accepted (or drops it if withdrawn).
+    private func replayPendingMedia(context: ChannelHandlerContext) {
+        let pending = pendingMedia
+        discardPendingMedia()
+        guard case .publishing(let session, _) = role, !pending.isEmpty else { return }
+        for message in pending {
+            if let type = message.type { ingest(message, type: type, context: context) }
+        }
+        session.flush()
+    }
+
+    private func discardPendingMedia() {
+        pendingMedia.removeAll()
+        pendingMediaBytes = 0
+    }
 
     private func ingestMedia(_ message: RTMPMessage, kind: MediaKind, context: ChannelHandlerContext) {
         guard case .publishing(let session, _) = role else { return }

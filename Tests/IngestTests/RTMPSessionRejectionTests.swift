@@ -143,6 +143,49 @@ struct RTMPSessionRejectionTests {
         #expect(harness.registry.streams.isEmpty)
     }
 
+    @Test("a publish withdrawn before it was accepted leaves nothing behind")
+    func publishWithdrawnWhilePending() throws {
+        let harness = IngestHarness()
+        defer { harness.finish() }
+        let publisher = try harness.client()
+        try publisher.send(RTMPCommand.connect(.client(app: "live", tcUrl: FakeRTMPClient.defaultTcUrl, publishing: true)).message())
+        try publisher.send(RTMPCommand.createStream(transactionID: 2).message())
+        _ = try publisher.receive()
+
+        // One read: the registry answers the publish only after deleteStream was handled.
+        try publisher.send(
+            RTMPCommand.publish(transactionID: 3, streamName: "test", type: .live).message(streamID: 1),
+            RTMPCommand.deleteStream(transactionID: 4, streamID: 1).message())
+
+        #expect(try publisher.receiveMessages().statusCodes.isEmpty)
+        #expect(harness.registry.stream(for: testKey) == nil)
+        #expect(publisher.isActive)
+        // The connection can publish again.
+        try publisher.send(RTMPCommand.publish(transactionID: 5, streamName: "test", type: .live).message(streamID: 1))
+        #expect(try publisher.receiveMessages().statusCodes == [.publishStart])
+    }
+
+    @Test("media sent right behind publish, before Publish.Start, is not lost")
+    func mediaPipelinedBehindPublish() throws {
+        let harness = IngestHarness()
+        defer { harness.finish() }
+        let publisher = try harness.client()
+        try publisher.send(RTMPCommand.connect(.client(app: "live", tcUrl: FakeRTMPClient.defaultTcUrl, publishing: true)).message())
+        try publisher.send(RTMPCommand.createStream(transactionID: 2).message())
+        _ = try publisher.receive()
+        var media = MediaGenerator()
+        let first = media.headers() + media.tick()
+
+        try publisher.send(
+            [RTMPCommand.publish(transactionID: 3, streamName: "test", type: .live).message(streamID: 1)] + first)
+        #expect(try publisher.receiveMessages().statusCodes == [.publishStart])
+        let player = try harness.client()
+        let snapshot = try player.play("test").media
+
+        #expect(snapshot.count == first.count)
+        #expect(snapshot.compactMap(TestMedia.id(of:)) == first.compactMap(TestMedia.id(of:)))
+    }
+
     @Test("a player that disconnects leaves the stream without disturbing the publisher")
     func playerDisconnects() throws {
         let harness = IngestHarness()
