@@ -197,6 +197,6 @@ final class IngestHarness {
         for client in clients { client.disconnect() }
         loop.run()
         #expect(registry.streams.isEmpty, "streams left in the registry after every client closed")
-        try? loop.syncShutdownGracefully()
+        #expect(throws: Never.self) { try self.loop.syncShutdownGracefully() }
     }
 }
