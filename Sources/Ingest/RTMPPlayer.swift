@@ -32,6 +32,8 @@ final class RTMPPlayer: LiveConsumer {
     private var hasSeenPublisher = false
     private var isPaused = false
     private var needsKeyframe = false
+    /// Whether the stream has sent video frames: only then does a resume wait for a keyframe.
+    private var hasVideo = false
     private var isClosed = false
     private var lastDropLog: NIODeadline = .distantPast
     /// Media messages and bytes delivered, for stats.
@@ -95,8 +97,9 @@ final class RTMPPlayer: LiveConsumer {
     }
 
     private func deliver(_ packet: MediaPacket, encoded: ByteBuffer?) {
+        if packet.kind == .video && !packet.isSequenceHeader { hasVideo = true }
         if isPaused { return }
-        if needsKeyframe {
+        if needsKeyframe && hasVideo {
             guard packet.isSequenceHeader || packet.flags.contains(.metadata) || (packet.kind == .video && packet.isKeyframe)
             else { return }
             if packet.kind == .video && packet.isKeyframe && !packet.isSequenceHeader { needsKeyframe = false }

@@ -29,6 +29,11 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     private var publishStarted: NIODeadline = .now()
     private var lastMediaReceived: NIODeadline?
     private var publishWatchdog: RepeatedTask?
+    /// Media that arrived behind `publish` before the hub accepted it (clients may pipeline it).
+    private var pendingMedia: [RTMPMessage] = []
+    private var pendingMediaBytes = 0
+    /// The bound on `pendingMedia`, in messages; its bytes are bounded by `settings.maxMessageSize`.
+    static let maximumPendingMedia = 256
     /// The chunk size our encoder sends with (announced in the connect reply, changed per vhost at play).
     private var outboundChunkSize: Int
 
@@ -62,10 +67,8 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             return
         }
         switch type {
-        case .audio, .video:
-            ingestMedia(message, kind: type == .audio ? .audio : .video)
-        case .amf0Data, .amf3Data:
-            ingestData(message)
+        case .audio, .video, .amf0Data, .amf3Data:
+            ingest(message, type: type, context: context)
         case .amf0Command, .amf3Command:
             handleCommand(message, context: context)
         case .amf0SharedObject, .amf3SharedObject:
@@ -164,11 +167,15 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             switch result {
             case .success(let session):
                 handler.role = .publishing(session, vhost)
-                handler.publishStarted = .now()
+                handler.publishStarted = context.eventLoop.now
+                // A republish on this connection starts its first-packet clock afresh.
+                handler.lastMediaReceived = nil
                 handler.startWatchdog(vhost: vhost, context: context)
                 handler.logger.info("publish started", metadata: ["tcUrl": "\(request.tcUrl)"])
                 handler.perform(handler.machine.publishAccepted(), context: context)
+                handler.replayPendingMedia(context: context)
             case .failure(let error):
+                handler.discardPendingMedia()
                 handler.logger.warning("publish refused", metadata: ["reason": "\(error)"])
                 handler.perform(handler.machine.publishRejected(.publishBadName, description: "\(error)"), context: context)
             }
@@ -202,9 +209,42 @@ final class RTMPSessionHandler: ChannelInboundHandler {
 
     // MARK: Media
 
-    private func ingestMedia(_ message: RTMPMessage, kind: MediaKind) {
+    private func ingest(_ message: RTMPMessage, type: RTMPMessageType, context: ChannelHandlerContext) {
+        if case .idle = role, machine.state == .publishPending {
+            // Held until the hub answers; a client that overruns the bound loses the excess.
+            let bytes = pendingMediaBytes + message.payload.readableBytes
+            guard pendingMedia.count < Self.maximumPendingMedia, bytes <= settings.maxMessageSize else { return }
+            pendingMedia.append(message)
+            pendingMediaBytes = bytes
+            return
+        }
+        switch type {
+        case .audio: ingestMedia(message, kind: .audio, context: context)
+        case .video: ingestMedia(message, kind: .video, context: context)
+        default: ingestData(message)
+        }
+    }
+
+    /// Feeds what arrived while the publish was pending, now that it is accepted (or drops it if withdrawn).
+    private func replayPendingMedia(context: ChannelHandlerContext) {
+        let pending = pendingMedia
+        discardPendingMedia()
+        guard case .publishing(let session, _) = role, !pending.isEmpty else { return }
+        for message in pending {
+            if let type = message.type { ingest(message, type: type, context: context) }
+        }
+        session.flush()
+    }
+
+    private func discardPendingMedia() {
+        pendingMedia.removeAll()
+        pendingMediaBytes = 0
+    }
+
+    private func ingestMedia(_ message: RTMPMessage, kind: MediaKind, context: ChannelHandlerContext) {
         guard case .publishing(let session, _) = role else { return }
-        lastMediaReceived = .now()
+        // The loop's clock, which the watchdog also reads (and tests can advance).
+        lastMediaReceived = context.eventLoop.now
         guard message.payload.readableBytes > 0 else { return }
         let flags = MediaPacket.Flags.classify(kind: kind, payload: message.payload)
         session.append(MediaPacket(kind: kind, timestamp: Int64(message.timestamp), flags: flags, payload: message.payload))
@@ -228,7 +268,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         publishWatchdog = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
             let handler = loopBound.value
             guard let context = handler.context, case .publishing = handler.role else { return }
-            let now = NIODeadline.now()
+            let now = context.eventLoop.now
             if let last = handler.lastMediaReceived {
                 if now - last > vhost.normalTimeout {
                     handler.close(context, reason: "publisher sent no media for \(vhost.normalTimeout.nanoseconds / 1_000_000) ms")

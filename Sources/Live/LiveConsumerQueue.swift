@@ -32,10 +32,17 @@ public struct LiveConsumerQueue {
     public var count: Int { items.count }
     public var byteCount: Int { queuedBytes }
 
-    /// Milliseconds between the oldest and newest queued packet.
+    /// Milliseconds between the oldest and newest queued media packet.
+    ///
+    /// Headers and metadata do not count: a cut keeps them with their old timestamps, and
+    /// measuring from them would make every later append look like a new cut.
     public var duration: Int64 {
-        guard let first = items.first, let last = items.last else { return 0 }
+        guard let last = items.last, let first = items.first(where: { !Self.isHeader($0.packet) }) else { return 0 }
         return last.packet.timestamp - first.packet.timestamp
+    }
+
+    private static func isHeader(_ packet: MediaPacket) -> Bool {
+        packet.isSequenceHeader || packet.flags.contains(.metadata)
     }
 
     /// Whether a packet may bypass the queue: it must not overtake queued ones, and after a cut

@@ -1,0 +1,102 @@
+import Live
+import Media
+import NIOCore
+import RTMP
+import Testing
+
+@testable import Ingest
+
+@Suite("RTMP fan-out: shared chunk bytes and chunk sizes")
+struct RTMPFanOutTests {
+    static let playerCount = 20
+
+    @Test("every player gets the same media bytes, serialized once and shared")
+    func playersShareMediaBuffers() throws {
+        let harness = IngestHarness()
+        defer { harness.finish() }
+        let publisher = try harness.client()
+        try publisher.publish("test")
+        let players = try (0..<Self.playerCount).map { _ in try harness.client() }
+        for player in players {
+            let replies = try player.play("test")
+            #expect(replies.statusCodes == [.playReset, .playStart])
+        }
+
+        var media = MediaGenerator(videoSize: 70_000)  // larger than one 60000-byte chunk
+        try publisher.send(media.headers())
+        let published = media.ticks(milliseconds: 400)
+        try publisher.send(batches: published)
+
+        let perPlayer = try players.map { try $0.receive() }
+        let reference = perPlayer[0]
+        #expect(reference.allSatisfy { $0.isMedia })
+        #expect(reference.count == 3 + published.joined().count)
+        #expect(reference.flatMap(\.messages).map(\.payload).dropFirst(3) == published.joined().map(\.payload)[...])
+        for writes in perPlayer.dropFirst() {
+            #expect(writes.map(\.bytes) == reference.map(\.bytes))
+            // Zero copy: the very same storage reached every player's socket.
+            #expect(writes.map { Self.baseAddress($0.bytes) } == reference.map { Self.baseAddress($0.bytes) })
+        }
+        #expect(players.allSatisfy { $0.isActive })
+    }
+
+    @Test("a vhost chunk size makes players get Set Chunk Size first and media cut at that size")
+    func vhostChunkSize() throws {
+        let vhostName = "small.chunks"
+        let chunkSize = 4096
+        var settings = RTMPServerSettings()
+        settings.vhosts[vhostName] = RTMPServerSettings.Vhost(chunkSize: chunkSize)
+        let harness = IngestHarness(settings: settings)
+        defer { harness.finish() }
+        let tcUrl = "rtmp://\(vhostName)/live"
+        let publisher = try harness.client()
+        try publisher.publish("test", tcUrl: tcUrl)
+        let player = try harness.client()
+        let defaultPlayer = try harness.client()
+
+        let replies = try player.play("test", tcUrl: tcUrl)
+        let defaultReplies = try defaultPlayer.play("test")
+
+        #expect(Self.chunkSizes(in: replies) == [60000, UInt32(chunkSize)])
+        #expect(Self.chunkSizes(in: defaultReplies) == [60000])
+        let setIndex = try #require(replies.firstIndex { $0.control == .setChunkSize(UInt32(chunkSize)) })
+        let playStartIndex = try #require(replies.firstIndex { $0.status?.code == .playStart })
+        #expect(setIndex < playStartIndex)
+
+        var media = MediaGenerator(videoSize: 10_000)
+        try publisher.send(media.headers())
+        let frames = media.tick()
+        try publisher.send(frames)
+        let writes = try player.receive()
+        #expect(writes.allSatisfy { $0.isMedia })
+        let videoWrite = try #require(writes.first { $0.messages.first.map(TestMedia.isKeyframe) == true })
+        let video = videoWrite.messages[0]
+        #expect(video.payload == frames[0].payload)
+        // Type 0 header (1 + 11 bytes), then a 1-byte type 3 header (0xC6: fmt 3, chunk stream 6) every 4096 bytes.
+        let payloadLength = video.payload.readableBytes
+        let continuations = (payloadLength - 1) / chunkSize
+        #expect(videoWrite.bytes.readableBytes == 12 + payloadLength + continuations)
+        let base = videoWrite.bytes.readerIndex
+        for index in 1...continuations {
+            let offset = base + 12 + index * chunkSize + (index - 1)
+            #expect(videoWrite.bytes.getInteger(at: offset, as: UInt8.self) == 0xC6)
+        }
+        #expect(videoWrite.bytes == RTMPChunkSerializer.serialize(RTMPMediaFormat.message(
+            for: MediaPacket(kind: .video, timestamp: Int64(video.timestamp), flags: [.keyframe], payload: video.payload)),
+            chunkSize: chunkSize))
+
+        // The default vhost has no stream "test" published: its player waits with nothing.
+        #expect(try defaultPlayer.receive().isEmpty)
+        #expect(harness.registry.stream(for: StreamKey(vhost: vhostName, app: "live", stream: "test")) != nil)
+    }
+
+    private static func chunkSizes(in messages: [RTMPMessage]) -> [UInt32] {
+        messages.compactMap { message in
+            if case .setChunkSize(let size)? = message.control { return size } else { return nil }
+        }
+    }
+
+    private static func baseAddress(_ buffer: ByteBuffer) -> UInt? {
+        buffer.withUnsafeReadableBytes { $0.baseAddress.map { UInt(bitPattern: $0) } }
+    }
+}
