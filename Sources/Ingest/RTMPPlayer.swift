@@ -30,6 +30,7 @@ final class RTMPPlayer: LiveConsumer {
     private var needsFlush = false
     private var hasPublisher = false
     private var hasSeenPublisher = false
+    private var deferredNotices: [RTMPMessage] = []
     private var isPaused = false
     private var needsKeyframe = false
     /// Whether the stream has sent video frames: only then does a resume wait for a keyframe.
@@ -61,12 +62,12 @@ final class RTMPPlayer: LiveConsumer {
         case .publishStarted:
             if hasPublisher { return }
             // The first publish a player sees needs no notice: Play.Start already went out.
-            if hasSeenPublisher { write(notifications.publish) }
+            if hasSeenPublisher { writeNotice(notifications.publish) }
             hasPublisher = true
             hasSeenPublisher = true
         case .unpublished:
             hasPublisher = false
-            write(notifications.unpublish)
+            writeNotice(notifications.unpublish)
         case .media(let packet, let encoded):
             deliver(packet, encoded: encoded)
         }
@@ -93,7 +94,21 @@ final class RTMPPlayer: LiveConsumer {
         while context.channel.isWritable, let item = queue.popFirst() {
             writeMedia(item.packet, encoded: item.bytes)
         }
+        if queue.isEmpty && !deferredNotices.isEmpty {
+            write(deferredNotices)
+            deferredNotices.removeAll()
+        }
         liveStreamDidFinishBatch()
+    }
+
+    /// A status notice goes after the media already queued: ffmpeg stops at UnpublishNotify, so
+    /// sending it ahead of a lagging player's backlog would cut off the end of the stream.
+    private func writeNotice(_ messages: [RTMPMessage]) {
+        if queue.isEmpty && deferredNotices.isEmpty {
+            write(messages)
+        } else {
+            deferredNotices += messages
+        }
     }
 
     private func deliver(_ packet: MediaPacket, encoded: ByteBuffer?) {
@@ -103,6 +118,10 @@ final class RTMPPlayer: LiveConsumer {
             guard packet.isSequenceHeader || packet.flags.contains(.metadata) || (packet.kind == .video && packet.isKeyframe)
             else { return }
             if packet.kind == .video && packet.isKeyframe && !packet.isSequenceHeader { needsKeyframe = false }
+        }
+        if queue.isEmpty && !deferredNotices.isEmpty && context.channel.isWritable {
+            write(deferredNotices)
+            deferredNotices.removeAll()
         }
         if context.channel.isWritable && queue.admitsDirectWrite(packet) {
             writeMedia(packet, encoded: encoded)

@@ -130,6 +130,22 @@ struct RTMPSlowPlayerTests {
         #expect(ids == sent.filter { $0 >= firstID })
         #expect(firstID > sent[0], "the backlog was not cut")
     }
+
+    @Test("a lagging player gets UnpublishNotify after its backlog, not ahead of it")
+    func unpublishNoticeWaitsForBacklog() throws {
+        var scene = try Scene()
+        defer { scene.harness.finish() }
+        Self.setWritable(scene.slow, false)
+        let sent = try scene.publish(milliseconds: 400)
+        _ = try scene.publisher.unpublish("test")
+        #expect(try scene.slow.receive().isEmpty)
+
+        Self.setWritable(scene.slow, true)
+        let messages = try scene.slow.receiveMessages()
+        #expect(messages.media.compactMap(TestMedia.id(of:)) == sent, "the backlog was lost")
+        #expect(messages.statusCodes == [.playUnpublishNotify])
+        #expect(messages.last.map { !$0.isMedia } == true, "UnpublishNotify overtook queued media")
+    }
 }
 
 let testKey = StreamKey(vhost: RTMPServerSettings.defaultVhostName, app: "live", stream: "test")
