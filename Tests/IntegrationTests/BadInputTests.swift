@@ -59,8 +59,9 @@ extension HeadwaterBinaryTests {
             try client.writeUnchecked(
                 RTMPMessage(type: .setChunkSize, streamID: 0, payload: ByteBuffer(integer: size)))
             #expect(client.waitUntilClosedByPeer(within: 5))
-            try expectOneLine("RTMPChunkDecoderError.invalidChunkSize chunkStreamID=2 messageType=1 value=\(size)",
-                              server: server)
+            try expectOneLine(
+                "RTMPChunkDecoderError.invalidChunkSize chunkStreamID=2 messageType=1 value=\(size)",
+                server: server)
             #expect(canary.isFlowing(), "\(canary.diagnostics)")
         }
 
@@ -88,8 +89,9 @@ extension HeadwaterBinaryTests {
             ]
             try? client.write(header + [UInt8](repeating: 0, count: 128))
             #expect(client.waitUntilClosedByPeer(within: 5))
-            try expectOneLine("RTMPChunkDecoderError.messageTooLarge chunkStreamID=6 messageType=9 value=\(length)",
-                              server: server)
+            try expectOneLine(
+                "RTMPChunkDecoderError.messageTooLarge chunkStreamID=6 messageType=9 value=\(length)",
+                server: server)
             #expect(server.logCount("closing connection") == 1, "\(server.log)")
             #expect(canary.isFlowing(), "\(canary.diagnostics)")
         }
@@ -101,7 +103,8 @@ extension HeadwaterBinaryTests {
             let client = try TestRTMPClient(port: server.rtmpPort)
             try client.handshake()
             try client.writeUnchecked(
-                RTMPMessage(typeID: typeID, streamID: 0, timestamp: 0, chunkStreamID: 3, payload: ByteBuffer(bytes: [1, 2, 3])))
+                RTMPMessage(
+                    typeID: typeID, streamID: 0, timestamp: 0, chunkStreamID: 3, payload: ByteBuffer(bytes: [1, 2, 3])))
             #expect(client.waitUntilClosedByPeer(within: 5))
             try expectOneLine("unknown RTMP message type \(typeID) on chunk stream 3", server: server)
             #expect(canary.isFlowing(), "\(canary.diagnostics)")
@@ -140,11 +143,29 @@ extension HeadwaterBinaryTests {
             #expect(canary.isFlowing(), "\(canary.diagnostics)")
         }
 
+        @Test("a second publisher for a live stream is refused with Publish.BadName")
+        func streamHijack() throws {
+            let server = try HeadwaterServer(extra: Self.config)
+            let canary = try LiveCanary(server: server)
+            let client = try TestRTMPClient(port: server.rtmpPort)
+            try client.handshake()
+            let error = #expect(throws: TestRTMPClient.Failure.self) {
+                try client.startSession(server.url("live/canary"), mode: .publish)
+            }
+            #expect(error?.description.contains("NetStream.Publish.BadName") == true, "\(String(describing: error))")
+            #expect(client.waitUntilClosedByPeer(within: 5))
+            try expectOneLine("already has a publisher", server: server)
+            #expect(canary.isFlowing(), "\(canary.diagnostics)")
+        }
+
         /// Waits for `phrase` in the log and expects exactly one line with it.
-        private func expectOneLine(_ phrase: String, server: HeadwaterServer,
-                                   sourceLocation: SourceLocation = #_sourceLocation) throws {
-            #expect(server.waitForLog(phrase, timeout: 5), "no log line with \(phrase):\n\(server.log)",
-                    sourceLocation: sourceLocation)
+        private func expectOneLine(
+            _ phrase: String, server: HeadwaterServer,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) throws {
+            #expect(
+                server.waitForLog(phrase, timeout: 5), "no log line with \(phrase):\n\(server.log)",
+                sourceLocation: sourceLocation)
             usleep(200_000)
             #expect(server.logCount(phrase) == 1, "\(server.log)", sourceLocation: sourceLocation)
         }

@@ -3,7 +3,7 @@ import RTMP
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension HeadwaterBinaryTests {

@@ -21,7 +21,8 @@ final class LiveCanary {
             try Tools.require("ffmpeg"),
             [
                 // A short probe: the GOP cache delivers the sequence header and a keyframe at once.
-                "-nostdin", "-loglevel", "error", "-analyzeduration", "200000", "-i", server.url(path), "-c", "copy", "-flush_packets", "1",
+                "-nostdin", "-loglevel", "error", "-analyzeduration", "200000", "-i", server.url(path), "-c", "copy",
+                "-flush_packets", "1",
                 "-f", "flv", "-y", outputPath,
             ], name: "canary-player")
         guard isFlowing(timeout: 15) else {

@@ -18,15 +18,15 @@ enum MediaTools {
     }
 
     /// Writes an FLV file of `frames` H.264 frames (25 fps, keyframe every second) plus AAC audio.
-    static func makeFLV(at path: String, frames: Int, size: String = "160x120") throws {
+    /// - Parameter quantizer: x264's constant QP; low values make frames large.
+    static func makeFLV(at path: String, frames: Int, size: String = "160x120", quantizer: Int? = nil) throws {
         let (code, output) = try ChildProcess.run(
             try Tools.require("ffmpeg"),
             [
                 "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=\(size):rate=25",
                 "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-frames:v", "\(frames)",
-                "-t", "\(Double(frames) / 25)", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac",
-                "-f", "flv", path,
-            ], timeout: 60)
+                "-t", "\(Double(frames) / 25)", "-c:v", "libx264", "-preset", "ultrafast", "-g", "25",
+            ] + (quantizer.map { ["-qp", "\($0)"] } ?? []) + ["-c:a", "aac", "-f", "flv", path], timeout: 60)
         guard code == 0 else { throw HarnessError("ffmpeg could not make \(path):\n\(output)") }
     }
 

@@ -4,7 +4,7 @@ import NIOCore
 import RTMP
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A blocking-socket RTMP client for poking the real server on loopback.
@@ -62,8 +62,8 @@ final class TestRTMPClient {
         var timeout = timeval(tv_sec: sendTimeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         #if canImport(Darwin)
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+            var one: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
         #endif
         descriptor = fd
     }
@@ -138,8 +138,10 @@ final class TestRTMPClient {
     /// Sends connect, createStream and play or publish for `url` and waits for Play.Start or
     /// Publish.Start. Returns the message stream id.
     @discardableResult
-    func startSession(_ url: String, mode: RTMPClientSessionStateMachine.Mode, chunkSize: UInt32 = 60000,
-                      timeout: Double = 10) throws -> UInt32 {
+    func startSession(
+        _ url: String, mode: RTMPClientSessionStateMachine.Mode, chunkSize: UInt32 = 60000,
+        timeout: Double = 10
+    ) throws -> UInt32 {
         session = RTMPClientSessionStateMachine(configuration: .init(chunkSize: chunkSize))
         var actions = session.start(url: try RTMPURL(url), mode: mode)
         var held: [RTMPMessage] = []
@@ -194,7 +196,8 @@ final class TestRTMPClient {
         case .video: type = .video
         case .data: type = .amf0Data
         }
-        try write([RTMPMessage(type: type, streamID: messageStreamID ?? 1, timestamp: tag.timestamp, payload: tag.data)])
+        try write([RTMPMessage(type: type, streamID: messageStreamID ?? 1, timestamp: tag.timestamp, payload: tag.data)]
+        )
     }
 
     // MARK: Reading
@@ -249,7 +252,9 @@ final class TestRTMPClient {
     private func drainWithoutBlocking() {
         var scratch = [UInt8](repeating: 0, count: Self.readSize)
         while true {
-            let count = scratch.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+            let count = scratch.withUnsafeMutableBytes {
+                recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+            }
             if count > 0 { continue }
             if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) { return }
             isClosedByPeer = true
@@ -292,17 +297,17 @@ final class TestRTMPClient {
 
 private func systemClose(_ fd: Int32) {
     #if canImport(Glibc)
-    _ = Glibc.close(fd)
+        _ = Glibc.close(fd)
     #else
-    _ = Darwin.close(fd)
+        _ = Darwin.close(fd)
     #endif
 }
 
 /// `send` that never raises SIGPIPE (a closed peer must fail the write, not kill the test runner).
 private func sendNoSignal(_ fd: Int32, _ pointer: UnsafeRawPointer?, _ count: Int) -> Int {
     #if canImport(Glibc)
-    return Glibc.send(fd, pointer, count, Int32(MSG_NOSIGNAL))
+        return Glibc.send(fd, pointer, count, Int32(MSG_NOSIGNAL))
     #else
-    return Darwin.send(fd, pointer, count, 0)
+        return Darwin.send(fd, pointer, count, 0)
     #endif
 }
