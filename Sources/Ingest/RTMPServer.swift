@@ -14,7 +14,10 @@ public final class RTMPServer: Sendable {
         var connections: [ObjectIdentifier: any Channel] = [:]
         var nextConnectionID: UInt64 = 1
         var refusedSinceLog = 0
+        var lastRefusalLog: NIODeadline = .distantPast
     }
+
+    private static let refusalLogInterval: TimeAmount = .seconds(1)
 
     private let group: any EventLoopGroup
     private let registry: StreamRegistry
@@ -114,8 +117,13 @@ public final class RTMPServer: Sendable {
         }
     }
 
+    /// Logs refusals at most once per `refusalLogInterval`, with the count since the last line,
+    /// so a connection flood cannot flood the log too.
     private func logRefusal() {
         let refused = state.withLockedValue { state -> Int in
+            let now = NIODeadline.now()
+            guard now - state.lastRefusalLog >= Self.refusalLogInterval else { return 0 }
+            state.lastRefusalLog = now
             defer { state.refusedSinceLog = 0 }
             return state.refusedSinceLog
         }
@@ -149,12 +157,13 @@ final class RTMPHandshakeTimeoutHandler: ChannelInboundHandler, RemovableChannel
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Pass the event on before leaving: a removed context forwards nothing.
+        context.fireUserInboundEventTriggered(event)
         if event is RTMPHandshakeEvent {
             timer?.cancel()
             timer = nil
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         }
-        context.fireUserInboundEventTriggered(event)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {

@@ -34,6 +34,9 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     private var pendingMediaBytes = 0
     /// The bound on `pendingMedia`, in messages; its bytes are bounded by `settings.maxMessageSize`.
     static let maximumPendingMedia = 256
+    /// Closes a connection that has not started publishing or playing within the handshake
+    /// timeout after the handshake, so a finished handshake cannot hold a connection slot forever.
+    private var sessionStartDeadline: Scheduled<Void>?
     /// The chunk size our encoder sends with (announced in the connect reply, changed per vhost at play).
     private var outboundChunkSize: Int
 
@@ -51,6 +54,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        cancelSessionStartDeadline()
         endRole(reason: "handler removed")
         self.context = nil
     }
@@ -58,6 +62,11 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         endRole(reason: "peer closed")
         context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is RTMPHandshakeEvent { armSessionStartDeadline(context: context) }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -166,6 +175,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             }
             switch result {
             case .success(let session):
+                handler.cancelSessionStartDeadline()
                 handler.role = .publishing(session, vhost)
                 handler.publishStarted = context.eventLoop.now
                 // A republish on this connection starts its first-packet clock afresh.
@@ -203,8 +213,26 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             notifications: .init(publish: machine.publishNotify(), unpublish: machine.unpublishNotify()),
             logger: logger)
         let subscription = registry.subscribe(player, to: key, configuration: vhost.live)
+        cancelSessionStartDeadline()
         role = .playing(player, subscription)
         logger.info("play started")
+    }
+
+    private func armSessionStartDeadline(context: ChannelHandlerContext) {
+        guard sessionStartDeadline == nil else { return }
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let timeout = settings.handshakeTimeout
+        sessionStartDeadline = context.eventLoop.scheduleTask(in: timeout) {
+            let handler = loopBound.value
+            guard let context = handler.context, context.channel.isActive, case .idle = handler.role else { return }
+            handler.close(
+                context, reason: "no publish or play within \(timeout.nanoseconds / 1_000_000) ms after the handshake")
+        }
+    }
+
+    private func cancelSessionStartDeadline() {
+        sessionStartDeadline?.cancel()
+        sessionStartDeadline = nil
     }
 
     // MARK: Media

@@ -18,7 +18,19 @@ final class ChildProcess: @unchecked Sendable {
         process.standardOutput = handle
         process.standardError = handle
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try Self.withSignalsUnblocked { try process.run() }
+    }
+
+    /// Runs `body` (the spawn) with no signal blocked on this thread. Swift's runtime threads block
+    /// nearly every signal and a spawned child inherits the mask across exec, so without this
+    /// SIGTERM and SIGINT never reach the child and `stop` always waits out its grace period.
+    private static func withSignalsUnblocked<T>(_ body: () throws -> T) rethrows -> T {
+        var all = sigset_t()
+        var previous = sigset_t()
+        sigfillset(&all)
+        pthread_sigmask(SIG_UNBLOCK, &all, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 
     var pid: Int32 { process.processIdentifier }
