@@ -28,7 +28,8 @@ extension ServerConfiguration {
         srs_log_file ./objs/headwater.log;
         # Headwater's own: the largest RTMP message a peer may send, in bytes (default 8388608, 8 MiB).
         rtmp_max_message_size 8388608;
-        # Headwater's own: seconds a client has to complete the RTMP handshake (default 10).
+        # Headwater's own: seconds a client has to complete the RTMP handshake, and again to start
+        # publishing or playing after it (default 10). Idle connections cannot hold a slot.
         handshake_timeout 10;
 
         # HTTP server for HLS, DVR files and HTTP-FLV: not implemented yet.

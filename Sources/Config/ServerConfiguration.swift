@@ -27,7 +27,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var logFile = "./objs/headwater.log"
     /// The largest RTMP message a peer may send, in bytes (Headwater's `rtmp_max_message_size`, 8 MiB).
     public var rtmpMaxMessageSize = 8 << 20
-    /// How long a client has to complete the RTMP handshake (Headwater's `handshake_timeout`, 10 s).
+    /// How long a client has to complete the RTMP handshake, and then to start publishing or playing
+    /// (Headwater's `handshake_timeout`, 10 s).
     public var handshakeTimeout: Duration = .seconds(10)
     /// The vhosts by name; `__defaultVhost__` is always present.
     public var vhosts: [String: VhostConfiguration] = [
