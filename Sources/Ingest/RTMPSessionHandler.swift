@@ -29,6 +29,8 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     private var publishStarted: NIODeadline = .now()
     private var lastMediaReceived: NIODeadline?
     private var publishWatchdog: RepeatedTask?
+    /// Identifies the latest `publish` handed to the registry, whose answer alone may be applied.
+    private var publishAttempt: UInt64 = 0
     /// Media that arrived behind `publish` before the hub accepted it (clients may pipeline it).
     private var pendingMedia: [RTMPMessage] = []
     private var pendingMediaBytes = 0
@@ -166,10 +168,16 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             return
         }
         applySocketSettings(vhost, context: context)
+        publishAttempt &+= 1
+        let attempt = publishAttempt
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         registry.publish(key, configuration: vhost.live, on: context.eventLoop).whenComplete { result in
             let handler = loopBound.value
-            guard let context = handler.context else {
+            // The answer comes a loop turn later: the client may have withdrawn this publish and
+            // started another, or a play, meanwhile. Only the current attempt may take the role.
+            guard let context = handler.context, attempt == handler.publishAttempt,
+                handler.machine.state == .publishPending, case .idle = handler.role
+            else {
                 if case .success(let session) = result { session.finish() }
                 return
             }
@@ -292,6 +300,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     }
 
     private func startWatchdog(vhost: RTMPServerSettings.Vhost, context: ChannelHandlerContext) {
+        publishWatchdog?.cancel()
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         publishWatchdog = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
             let handler = loopBound.value

@@ -165,6 +165,33 @@ struct RTMPSessionRejectionTests {
         #expect(try publisher.receiveMessages().statusCodes == [.publishStart])
     }
 
+    @Test("a publish withdrawn and followed by a play in the same read leaves the player intact")
+    func publishWithdrawnThenPlay() throws {
+        let harness = IngestHarness()
+        defer { harness.finish() }  // also checks the registry is empty: nothing leaked
+        let publisher = try harness.client()
+        try publisher.publish("b")
+        var media = MediaGenerator()
+        try publisher.send(media.headers() + media.tick())
+
+        let client = try harness.client()
+        try client.send(RTMPCommand.connect(.client(app: "live", tcUrl: FakeRTMPClient.defaultTcUrl, publishing: false)).message())
+        try client.send(RTMPCommand.createStream(transactionID: 2).message())
+        _ = try client.receive()
+        try client.send(
+            RTMPCommand.publish(transactionID: 3, streamName: "a", type: .live).message(streamID: 1),
+            RTMPCommand.deleteStream(transactionID: 4, streamID: 1).message(),
+            RTMPCommand.createStream(transactionID: 5).message(),
+            RTMPCommand.play(RTMPPlayCommand(transactionID: 6, streamName: "b", start: -2000)).message(streamID: 1))
+        let replies = try client.receiveMessages()
+        #expect(replies.statusCodes.contains(.playStart))
+        #expect(!replies.statusCodes.contains(.publishStart), "the stale publish answer took over the connection")
+        #expect(harness.registry.stream(for: StreamKey(vhost: testKey.vhost, app: "live", stream: "a")) == nil)
+
+        try publisher.send(media.tick())
+        #expect(!(try client.receiveMessages().media.isEmpty), "the player stopped receiving")
+    }
+
     @Test("media sent right behind publish, before Publish.Start, is not lost")
     func mediaPipelinedBehindPublish() throws {
         let harness = IngestHarness()
