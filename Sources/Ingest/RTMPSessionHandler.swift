@@ -67,7 +67,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is RTMPHandshakeEvent { armSessionStartDeadline(context: context) }
+        if event is RTMPHandshakeEvent { armSessionStartDeadline(context: context, afterHandshake: true) }
         context.fireUserInboundEventTriggered(event)
     }
 
@@ -99,7 +99,11 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if case .playing(let player, _) = role, context.channel.isWritable {
+        let writable = context.channel.isWritable
+        // A peer that does not read what we send (ping answers, acks, command replies) stops
+        // being read until it does: nothing it makes us send can pile up without bound.
+        try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: writable)
+        if case .playing(let player, _) = role, writable {
             player.channelBecameWritable()
         }
         context.fireChannelWritabilityChanged()
@@ -134,8 +138,10 @@ final class RTMPSessionHandler: ChannelInboundHandler {
                 startPlaying(request, streamID: streamID, context: context)
             case .stopPublishing:
                 endRole(reason: "unpublish")
+                armSessionStartDeadline(context: context)  // an idle connection may not hold a slot
             case .stopPlaying:
                 endRole(reason: "stop")
+                armSessionStartDeadline(context: context)
             case .pause(let paused):
                 if case .playing(let player, _) = role { player.setPaused(paused) }
             case .close(let reason):
@@ -226,15 +232,18 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         logger.info("play started")
     }
 
-    private func armSessionStartDeadline(context: ChannelHandlerContext) {
-        guard sessionStartDeadline == nil else { return }
+    /// Arms the deadline after the handshake, and again whenever a publish or play ends.
+    private func armSessionStartDeadline(context: ChannelHandlerContext, afterHandshake: Bool = false) {
+        cancelSessionStartDeadline()
+        guard context.channel.isActive else { return }
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let timeout = settings.handshakeTimeout
+        let since = afterHandshake ? "the handshake" : "the last stream ended"
         sessionStartDeadline = context.eventLoop.scheduleTask(in: timeout) {
             let handler = loopBound.value
             guard let context = handler.context, context.channel.isActive, case .idle = handler.role else { return }
             handler.close(
-                context, reason: "no publish or play within \(timeout.nanoseconds / 1_000_000) ms after the handshake")
+                context, reason: "no publish or play within \(timeout.nanoseconds / 1_000_000) ms after \(since)")
         }
     }
 

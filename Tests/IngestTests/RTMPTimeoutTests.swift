@@ -61,7 +61,8 @@ struct RTMPTimeoutTests {
         var media = MediaGenerator()
         try publisher.send(media.tick())
         try publisher.unpublish("test")
-        harness.loop.advanceTime(by: .seconds(10))
+        // Idle for longer than normal_timeout (5 s) but within handshake_timeout (10 s).
+        harness.loop.advanceTime(by: .seconds(9))
         #expect(publisher.isActive, "an idle connection that does not publish has no media timeout")
 
         try publisher.send(RTMPCommand.publish(transactionID: 9, streamName: "test", type: .live).message(streamID: 1))
@@ -69,6 +70,21 @@ struct RTMPTimeoutTests {
         harness.loop.advanceTime(by: .seconds(2))
 
         #expect(publisher.isActive, "closed for media silence from before the republish")
+    }
+
+    @Test("a connection left idle after its stream ended is closed after handshake_timeout")
+    func idleAfterUnpublishIsClosed() throws {
+        let harness = IngestHarness()
+        defer { harness.finish() }
+        let publisher = try harness.client()
+        try publisher.publish("test")
+        var media = MediaGenerator()
+        try publisher.send(media.tick())
+        try publisher.unpublish("test")
+        harness.loop.advanceTime(by: .seconds(9))
+        #expect(publisher.isActive)
+        harness.loop.advanceTime(by: .seconds(2))
+        #expect(!publisher.isActive, "an idle connection kept its slot after its stream ended")
     }
 
     @Test("the handshake timeout closes a connection that never completes the handshake")

@@ -47,6 +47,7 @@ public final class RTMPControlHandler: ChannelDuplexHandler {
     private var bytesAcknowledged: UInt64 = 0
     private var peerChunkSize: UInt32 = RTMPControlHandler.defaultChunkSize
     private var countsRawBytes = false
+    private var needsFlush = false
 
     /// Creates a handler with no acknowledgement window until the peer sends one.
     public init() {}
@@ -68,6 +69,16 @@ public final class RTMPControlHandler: ChannelDuplexHandler {
         default:
             context.fireChannelRead(data)
         }
+    }
+
+    /// Ping answers are flushed once per read batch, not once each: a burst of pings
+    /// costs one syscall, and a peer that does not read cannot make flushes pile up.
+    public func channelReadComplete(context: ChannelHandlerContext) {
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
     }
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -99,7 +110,8 @@ public final class RTMPControlHandler: ChannelDuplexHandler {
             break
         case .userControl(.pingRequest(let timestamp)):
             let pong = RTMPControlMessage.userControl(.pingResponse(timestamp: timestamp)).message()
-            context.writeAndFlush(wrapOutboundOut(.message(pong)), promise: nil)
+            context.write(wrapOutboundOut(.message(pong)), promise: nil)
+            needsFlush = true
         case .setChunkSize(let size):
             peerChunkSize = max(1, size)
             context.fireChannelRead(wrapInboundOut(message))
@@ -116,6 +128,7 @@ public final class RTMPControlHandler: ChannelDuplexHandler {
         bytesAcknowledged = bytesReceived
         // The sequence number is the byte count so far, wrapping at 32 bits (§5.4.3).
         let ack = RTMPControlMessage.acknowledgement(sequenceNumber: UInt32(truncatingIfNeeded: bytesReceived))
+        // Once per window: flushed at once, it may be triggered outside a read (by the byte counter's event).
         context.writeAndFlush(wrapOutboundOut(.message(ack.message())), promise: nil)
     }
 
