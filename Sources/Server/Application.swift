@@ -3,6 +3,7 @@ import Foundation
 public import Ingest
 public import Live
 public import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
@@ -14,7 +15,10 @@ import UnixSignals
 /// Tests can start it in-process; the `headwater` executable is a thin shell around it.
 public final class Application: Sendable {
     public let configurationPath: String?
+    /// The configuration the server started with (listen addresses come from it).
     public let configuration: ServerConfiguration
+    /// The configuration in force: the last one loaded successfully.
+    private let current: NIOLockedValueBox<ServerConfiguration>
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     public let registry = StreamRegistry()
@@ -25,6 +29,7 @@ public final class Application: Sendable {
     ///   - configurationPath: the file to reread on SIGHUP (`nil`: the built-in default, not reloadable).
     public init(configuration: ServerConfiguration, configurationPath: String?, logger: Logger) {
         self.configuration = configuration
+        self.current = NIOLockedValueBox(configuration)
         self.configurationPath = configurationPath
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
@@ -62,7 +67,11 @@ public final class Application: Sendable {
         do {
             let (fresh, warnings) = try ServerConfiguration.load(path: configurationPath)
             for warning in warnings { logger.warning("\(warning)") }
-            let changed = fresh.vhostChanges(from: configuration)
+            let previous = current.withLockedValue { value in
+                defer { value = fresh }
+                return value
+            }
+            let changed = fresh.vhostChanges(from: previous)
             rtmpServer.reload(fresh.rtmpSettings)
             if fresh.listen != configuration.listen {
                 logger.warning("reload: listen addresses change only on restart")

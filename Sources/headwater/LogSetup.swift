@@ -41,11 +41,20 @@ final class LineSink: @unchecked Sendable {
         return LineSink(handle: handle)
     }
 
+    /// Writes `timestamp line`; the timestamp is formatted under the lock because the formatter
+    /// keeps mutable state (corelibs' ISO8601DateFormatter is not safe to share unlocked).
     func write(_ line: String) {
         lock.lock()
         defer { lock.unlock() }
-        handle.write(Data(line.utf8))
+        let stamped = formatter.string(from: Date()) + " " + line
+        handle.write(Data(stamped.utf8))
     }
+
+    private let formatter: ISO8601DateFormatter = {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
+    }()
 }
 
 /// `2026-11-21T21:15:00.123Z info [conn.id=7 stream.key=...] message key=value`
@@ -69,13 +78,6 @@ struct LineLogHandler: LogHandler {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let timestamp = Self.formatter.string(from: Date())
-        sink.write("\(timestamp) \(event.level) \(event.message)\(fields.isEmpty ? "" : " " + fields)\n")
+        sink.write("\(event.level) \(event.message)\(fields.isEmpty ? "" : " " + fields)\n")
     }
-
-    nonisolated(unsafe) private static let formatter: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
 }

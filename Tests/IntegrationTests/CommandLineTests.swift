@@ -91,5 +91,15 @@ struct CommandLineTests {
         let other = try MediaTools.publishTestSource(to: server.url("live/other"), seconds: 2)
         #expect(other.waitForExit(timeout: 20))
         #expect(other.exitCode == 0, "\(other.output)")
+
+        // A later reload reports what changed since the configuration in force, not since start.
+        try (original + "\nvhost studio {\n    enabled off;\n}\nvhost arena {\n}\n")
+            .write(toFile: server.configPath, atomically: true, encoding: .utf8)
+        server.process.signal(SIGHUP)
+        #expect(
+            MediaTools.waitFor({ server.log.components(separatedBy: "configuration reloaded").count == 3 }, timeout: 10),
+            "\(server.log)")
+        let lastReload = server.log.components(separatedBy: "configuration reloaded").last ?? ""
+        #expect(lastReload.contains("vhosts.changed=arena") && !lastReload.contains("studio"), "\(lastReload)")
     }
 }
