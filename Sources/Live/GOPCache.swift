@@ -12,6 +12,7 @@ struct GOPCache {
     private(set) var entries: Deque<EncodedPacket> = []
     private var bytes = 0
     private var hasVideo = false
+    private var startsWithKeyframe = false
     var maxFrames: Int
     var maxBytes: Int
 
@@ -24,18 +25,22 @@ struct GOPCache {
 
     mutating func append(_ entry: EncodedPacket) {
         let packet = entry.packet
-        if packet.kind == .video {
-            if packet.isKeyframe {
-                clear()
-            } else if !hasVideo || entries.isEmpty {
-                return  // no keyframe cached yet: an inter frame is useless to a new player
-            }
+        if packet.kind == .video && packet.isKeyframe {
+            clear()
             hasVideo = true
-        } else if !hasVideo && entries.count >= Self.audioOnlyFrames {
+            startsWithKeyframe = true
+        } else if hasVideo {
+            // After an overflow only the next keyframe restarts the cache: a GOP that does not
+            // begin with one decodes as grey or smeared video.
+            guard startsWithKeyframe else { return }
+        } else if packet.kind == .video {
+            return  // no keyframe seen yet: an inter frame is useless to a new player
+        } else if entries.count >= Self.audioOnlyFrames {
             bytes -= entries.removeFirst().packet.payload.readableBytes
         }
         if hasVideo && (entries.count >= maxFrames || bytes + packet.payload.readableBytes > maxBytes) {
             clear()
+            startsWithKeyframe = false
             return
         }
         entries.append(entry)
@@ -50,6 +55,7 @@ struct GOPCache {
     mutating func reset() {
         clear()
         hasVideo = false
+        startsWithKeyframe = false
     }
 
     /// Fills in the encoding of `slot` for every cached packet that lacks it.

@@ -157,5 +157,26 @@ import Testing
         // The GOP outgrew the cache and was dropped whole: nothing undecodable is sent.
         #expect(late.media.isEmpty)
         #expect(late.publishStarts == 1)
+
+        // Audio and inter frames after the overflow must not restart the cache...
+        session.append(Packets.audio(250))
+        session.append(Packets.video(280))
+        session.flush()
+        loop.run()
+        let later = RecordingConsumer(eventLoop: loop)
+        _ = registry.subscribe(later, to: testKey, configuration: bounded)
+        loop.run()
+        #expect(later.media.isEmpty, "a cached GOP started without a keyframe")
+
+        // ...only the next keyframe does.
+        session.append(Packets.video(320, key: true))
+        session.append(Packets.audio(330))
+        session.flush()
+        loop.run()
+        let last = RecordingConsumer(eventLoop: loop)
+        _ = registry.subscribe(last, to: testKey, configuration: bounded)
+        loop.run()
+        #expect(last.media.first?.isKeyframe == true)
+        #expect(last.timestamps == [320, 330])
     }
 }
