@@ -16,6 +16,9 @@ public struct LiveConsumerQueue {
     public private(set) var items: Deque<Item> = []
     /// Milliseconds of media the queue may span.
     public var maximumDuration: Int64
+    /// Bytes the queue may hold whatever the timestamps say (a publisher's clock can stand still
+    /// or run backwards, which would keep `duration` small).
+    public var maximumBytes: Int
     /// Packets discarded since the consumer started.
     public private(set) var droppedPackets = 0
     /// Times the queue was cut back since it was last empty: a measure of a peer that stays behind.
@@ -24,8 +27,12 @@ public struct LiveConsumerQueue {
     private var hasVideo = false
     private var queuedBytes = 0
 
-    public init(maximumDuration seconds: Double) {
+    /// The default byte bound: 30 s of an 8 Mbit/s stream.
+    public static let defaultMaximumBytes = 32 << 20
+
+    public init(maximumDuration seconds: Double, maximumBytes: Int = LiveConsumerQueue.defaultMaximumBytes) {
         self.maximumDuration = Int64(seconds * 1000)
+        self.maximumBytes = maximumBytes
     }
 
     public var isEmpty: Bool { items.isEmpty }
@@ -61,7 +68,7 @@ public struct LiveConsumerQueue {
         }
         items.append(Item(packet: packet, bytes: bytes))
         queuedBytes += bytes?.readableBytes ?? packet.payload.readableBytes
-        guard duration > maximumDuration else { return 0 }
+        guard duration > maximumDuration || queuedBytes > maximumBytes else { return 0 }
         return cut()
     }
 
@@ -83,6 +90,10 @@ public struct LiveConsumerQueue {
         return !hasVideo  // audio-only streams have no keyframes to wait for
     }
 
+    private func bytes(from index: Int) -> Int {
+        items[index...].reduce(0) { $0 + ($1.bytes?.readableBytes ?? $1.packet.payload.readableBytes) }
+    }
+
     /// Drops media up to the newest keyframe (or everything, then waits for one); keeps headers.
     private mutating func cut() -> Int {
         cutsSinceDrained += 1
@@ -90,7 +101,8 @@ public struct LiveConsumerQueue {
         let keepFrom: Int
         if let newestKeyframe, newestKeyframe > items.startIndex,
             items[items.index(before: items.endIndex)].packet.timestamp - items[newestKeyframe].packet.timestamp
-                <= maximumDuration
+                <= maximumDuration,
+            bytes(from: newestKeyframe) <= maximumBytes
         {
             keepFrom = newestKeyframe
         } else if hasVideo {
@@ -99,7 +111,9 @@ public struct LiveConsumerQueue {
         } else {
             // Audio only: keep the newest half of the window.
             let cutoff = items[items.index(before: items.endIndex)].packet.timestamp - maximumDuration / 2
-            keepFrom = items.firstIndex(where: { $0.packet.timestamp >= cutoff }) ?? items.endIndex
+            var from = items.firstIndex(where: { $0.packet.timestamp >= cutoff }) ?? items.endIndex
+            if queuedBytes > maximumBytes { from = max(from, items.count / 2) }  // a clock that stands still
+            keepFrom = from
         }
         var kept: Deque<Item> = []
         var dropped = 0

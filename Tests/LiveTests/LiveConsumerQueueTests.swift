@@ -40,4 +40,17 @@ import Testing
         #expect(queue.cutsSinceDrained == 0)
         #expect(queue.byteCount == 0)
     }
+
+    @Test func aClockThatStandsStillIsBoundedByBytes() {
+        var queue = LiveConsumerQueue(maximumDuration: 10, maximumBytes: 10_000)
+        queue.append(Packets.video(0, key: true, size: 1000), bytes: nil)
+        for _ in 0..<100 { queue.append(Packets.video(0, size: 1000), bytes: nil) }
+        #expect(queue.duration == 0)
+        #expect(queue.byteCount <= 10_000, "a flat clock let the backlog grow to \(queue.byteCount) bytes")
+        #expect(queue.droppedPackets > 0)
+
+        var audio = LiveConsumerQueue(maximumDuration: 10, maximumBytes: 2_000)
+        for _ in 0..<200 { audio.append(Packets.audio(5), bytes: nil) }
+        #expect(audio.byteCount <= 2_000)
+    }
 }
