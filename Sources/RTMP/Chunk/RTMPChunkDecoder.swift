@@ -123,7 +123,10 @@ public struct RTMPChunkDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
             break
         }
         let existingIndex = self.streamIndex(for: chunkStreamID)
-        guard existingIndex != nil || format == .full else {
+        // fmt 1 carries all but the message stream id, so it may open a chunk stream (id 0,
+        // timestamp as a delta from 0): some librtmp-based encoders start that way, and SRS
+        // accepts it too. fmt 2 and 3 lack the length and type and cannot.
+        guard existingIndex != nil || format == .full || format == .sameStream else {
             throw RTMPChunkDecoderError.missingPreviousHeader.with(
                 chunkStreamID: chunkStreamID, value: UInt64(format.rawValue))
         }

@@ -77,13 +77,24 @@ struct RTMPChunkDecoderErrorTests {
         #expect(error.chunkStreamID == 300)
     }
 
-    @Test("type 1, 2 or 3 on a chunk stream that never had a type 0 header", arguments: [UInt8(1), 2, 3])
+    @Test("type 1 may open a chunk stream: message stream 0, timestamp counted from 0")
+    func typeOneOpensChunkStream() throws {
+        var writer = RawChunkWriter()
+        writer.type1(csid: 5, delta: 40, length: 2, type: 9)
+        writer.bytes(ByteBuffer(bytes: [0x17, 1]))
+        var decoder = RTMPChunkDecoder()
+        var input = writer.buffer
+        let message = try #require(try decoder.decode(buffer: &input))
+        #expect(message.typeID == 9 && message.streamID == 0 && message.timestamp == 40)
+        #expect(message.payload == ByteBuffer(bytes: [0x17, 1]))
+    }
+
+    @Test("type 2 or 3 on a chunk stream that never had a type 0 or 1 header", arguments: [UInt8(2), 3])
     func missingPreviousHeader(format: UInt8) throws {
         var writer = RawChunkWriter()
         writer.type0(csid: 4, timestamp: 0, length: 1, type: 8, streamID: 1)
         writer.bytes(ByteBuffer(bytes: [1]))
         switch format {
-        case 1: writer.type1(csid: 5, delta: 1, length: 1, type: 8)
         case 2: writer.type2(csid: 5, delta: 1)
         default: writer.type3(csid: 5)
         }
