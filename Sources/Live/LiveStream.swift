@@ -45,9 +45,7 @@ public final class LiveStream: @unchecked Sendable {
     private var videoHeader: EncodedPacket?
     private var audioHeader: EncodedPacket?
     private var gop: GOPCache
-    private var videoClock: TimestampCorrector
-    private var audioClock: TimestampCorrector
-    private var zeroBase: Int64?
+    private var clock: StreamClock
     private var lastTimestamp: Int64 = 0
     private var formats: [(format: LiveFormat, subscribers: Int)] = []
     private var relays: [ObjectIdentifier: LoopRelay] = [:]
@@ -59,8 +57,7 @@ public final class LiveStream: @unchecked Sendable {
         self.eventLoop = eventLoop
         self.configuration = configuration
         self.gop = GOPCache(maxFrames: configuration.gopCacheMaxFrames, maxBytes: configuration.gopCacheMaxBytes)
-        self.videoClock = TimestampCorrector(mode: configuration.timeJitter)
-        self.audioClock = TimestampCorrector(mode: configuration.timeJitter)
+        self.clock = StreamClock(mode: configuration.timeJitter)
     }
 
     // MARK: Publishing
@@ -73,12 +70,9 @@ public final class LiveStream: @unchecked Sendable {
             configuration = newConfiguration
             gop.maxFrames = newConfiguration.gopCacheMaxFrames
             gop.maxBytes = newConfiguration.gopCacheMaxBytes
-            videoClock.mode = newConfiguration.timeJitter
-            audioClock.mode = newConfiguration.timeJitter
+            clock.mode = newConfiguration.timeJitter
         }
-        videoClock.publisherDidRestart()
-        audioClock.publisherDidRestart()
-        if configuration.timeJitter != .full { zeroBase = nil }
+        clock.publisherDidRestart()
         statistics.publishCount += 1
         broadcast(.publishStarted)
     }
@@ -101,8 +95,8 @@ public final class LiveStream: @unchecked Sendable {
         for var packet in batch {
             let raw = UInt32(truncatingIfNeeded: packet.timestamp)
             switch packet.kind {
-            case .video: packet.timestamp = videoClock.correct(raw, zeroBase: &zeroBase)
-            case .audio: packet.timestamp = audioClock.correct(raw, zeroBase: &zeroBase)
+            case .video: packet.timestamp = clock.correct(raw, track: .video)
+            case .audio: packet.timestamp = clock.correct(raw, track: .audio)
             case .data: packet.timestamp = lastTimestamp
             }
             lastTimestamp = max(lastTimestamp, packet.timestamp)
