@@ -37,7 +37,7 @@ final class RTMPPlayer: LiveConsumer {
     private var hasVideo = false
     private var isClosed = false
     private var lastDropLog: NIODeadline = .distantPast
-    /// Media messages and bytes delivered, for stats.
+    /// Media messages written to the socket, for logs and stats.
     private(set) var sentPackets = 0
 
     init(

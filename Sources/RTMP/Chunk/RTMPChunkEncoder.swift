@@ -5,9 +5,10 @@ public import NIOCore
 /// It starts at chunk size 128 and switches to the announced size right after encoding a Set
 /// Chunk Size message. Every message gets a type 0 header and type 3 continuations, exactly as
 /// ``RTMPChunkSerializer`` writes them, so the bytes of pre-serialized media on chunk streams
-/// 4 to 7 never depend on what this encoder sent before.
+/// 4 to 6 never depend on what this encoder sent before.
 ///
-/// Use it as `MessageToByteHandler(RTMPChunkEncoder())`. It is a class because NIO calls
+/// ``RTMPOutboundHandler`` drives it (it also passes pre-chunked media through); a bare
+/// `MessageToByteHandler(RTMPChunkEncoder())` works where no media is pre-chunked. It is a class because NIO calls
 /// `encode` on an immutable encoder and the chunk size is per-connection state; like any handler
 /// state it belongs to the channel's event loop.
 public final class RTMPChunkEncoder: MessageToByteEncoder {

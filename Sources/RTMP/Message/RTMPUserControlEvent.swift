@@ -63,7 +63,6 @@ extension RTMPUserControlEvent {
 
     /// Writes the event type and its data.
     /// - Returns: The number of bytes written.
-    /// - Returns: The number of bytes written.
     @discardableResult
     public func write(to buffer: inout ByteBuffer) -> Int {
         switch self {
