@@ -43,8 +43,10 @@ struct CommandLineTests {
         #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
     }
 
-    @Test("SIGTERM during publish and play stops cleanly: sessions closed, exit 0, pid file removed")
-    func gracefulStop() throws {
+    @Test(
+        "SIGTERM or SIGINT during publish and play stops cleanly: sessions closed, exit 0, pid file removed",
+        arguments: [SIGTERM, SIGINT])
+    func gracefulStop(signal: Int32) throws {
         let server = try HeadwaterServer()
         let pidFile = server.directory.appendingPathComponent("headwater.pid").path
         #expect(FileManager.default.fileExists(atPath: pidFile))
@@ -54,8 +56,8 @@ struct CommandLineTests {
         #expect(MediaTools.waitFor({ server.log.contains("play started") }, timeout: 15))
         usleep(1_000_000)
 
-        server.process.signal(SIGTERM)
-        #expect(server.process.waitForExit(timeout: 10), "server did not stop on SIGTERM")
+        server.process.signal(signal)
+        #expect(server.process.waitForExit(timeout: 10), "server did not stop on signal \(signal)")
         #expect(server.process.exitCode == 0)
         #expect(server.log.contains("headwater stopped"))
         #expect(server.log.contains("publish stopped"))
