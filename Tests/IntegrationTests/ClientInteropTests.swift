@@ -11,8 +11,9 @@ extension HeadwaterBinaryTests {
             Tools.hasGStreamer(["rtmp2sink", "videotestsrc", "h264parse", "flvmux"])
             && Tools.gstreamerH264Encoder != nil
 
-        @Test("rtmpdump records a live stream published by ffmpeg", .enabled(if: hasRTMPDump, "rtmpdump not installed"))
+        @Test("rtmpdump records a live stream published by ffmpeg")
         func rtmpdumpPlays() throws {
+            try #require(Self.hasRTMPDump, "rtmpdump is missing: run scripts/setup.sh")
             let server = try HeadwaterServer()
             let publisher = try MediaTools.publishTestPattern(to: server.url("live/x"), audio: true)
             defer { publisher.stop() }
@@ -33,10 +34,9 @@ extension HeadwaterBinaryTests {
             #expect(server.process.isRunning)
         }
 
-        @Test(
-            "GStreamer rtmp2src records a live stream published by ffmpeg",
-            .enabled(if: hasGStreamerPlayer, "GStreamer rtmp2src not installed"))
+        @Test("GStreamer rtmp2src records a live stream published by ffmpeg")
         func gstreamerPlays() throws {
+            try #require(Self.hasGStreamerPlayer, "GStreamer rtmp2src is missing: run scripts/setup.sh")
             let server = try HeadwaterServer()
             let publisher = try MediaTools.publishTestPattern(to: server.url("live/x"), audio: true)
             defer { publisher.stop() }
@@ -54,10 +54,10 @@ extension HeadwaterBinaryTests {
             #expect(counts["aac", default: 0] >= 40, "\(counts)")
         }
 
-        @Test(
-            "GStreamer rtmp2sink publishes with chunk size 60000; ffprobe counts every frame",
-            .enabled(if: hasGStreamerPublisher, "GStreamer rtmp2sink or an H.264 encoder not installed"))
+        @Test("GStreamer rtmp2sink publishes with chunk size 60000; ffprobe counts every frame")
         func gstreamerPublishes() throws {
+            try #require(
+                Self.hasGStreamerPublisher, "GStreamer rtmp2sink or an H.264 encoder is missing: run scripts/setup.sh")
             let server = try HeadwaterServer()
             let url = server.url("live/gst")
             let probe = try ChildProcess(
