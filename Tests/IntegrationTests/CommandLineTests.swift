@@ -36,6 +36,24 @@ struct CommandLineTests {
         #expect(warned.output.contains("warning: \(srs):"))
     }
 
+    @Test("srs_log_tank file writes the log to srs_log_file")
+    func logToFile() throws {
+        let port = Ports.free()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hw-log-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let logFile = directory.appendingPathComponent("logs/headwater.log").path
+        let config = try writeConfig(
+            "listen \(port);\npid \(directory.path)/headwater.pid;\nsrs_log_tank file;\nsrs_log_file \(logFile);\n")
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let server = try ChildProcess(Tools.headwaterBinary, ["-c", config], name: "headwater")
+        defer { server.stop() }
+        #expect(MediaTools.waitFor({ Ports.isOpen(port) }, timeout: 20), "\(server.output)")
+        let text = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+        #expect(text.contains("RTMP listening"), "log file: \(text)\nstdout/stderr: \(server.output)")
+        #expect(!server.output.contains("RTMP listening"), "the log also went to the console")
+    }
+
     @Test("--version prints the version")
     func version() throws {
         let result = try ChildProcess.run(Tools.headwaterBinary, ["--version"], timeout: 20)

@@ -179,4 +179,24 @@ import Testing
         #expect(last.media.first?.isKeyframe == true)
         #expect(last.timestamps == [320, 330])
     }
+
+    @Test func withGOPCacheOffALateJoinerGetsHeadersThenLiveMediaOnly() throws {
+        let uncached = LiveStreamConfiguration(gopCache: false, timeJitter: .off)
+        let future = registry.publish(testKey, configuration: uncached, on: loop)
+        loop.run()
+        let session = try future.wait()
+        session.append(Packets.video(0, header: true))
+        session.append(Packets.video(0, key: true))
+        session.append(Packets.video(40))
+        session.flush()
+        loop.run()
+        let late = RecordingConsumer(eventLoop: loop)
+        _ = registry.subscribe(late, to: testKey, configuration: uncached)
+        loop.run()
+        #expect(late.media.count == 1 && late.media[0].isSequenceHeader)
+        session.append(Packets.video(80))
+        session.flush()
+        loop.run()
+        #expect(late.timestamps == [40, 80])  // headers stamped at the join, then live media
+    }
 }
