@@ -15,7 +15,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
 
     private enum Role {
         case idle
-        case publishing(LivePublishSession, RTMPServerSettings.Vhost)
+        case publishing(LivePublishSession)
         case playing(RTMPPlayer, LiveSubscription)
         case closed
     }
@@ -91,7 +91,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if case .publishing(let session, _) = role {
+        if case .publishing(let session) = role {
             session.flush()
         }
         context.flush()
@@ -190,7 +190,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             switch result {
             case .success(let session):
                 handler.cancelSessionStartDeadline()
-                handler.role = .publishing(session, vhost)
+                handler.role = .publishing(session)
                 handler.publishStarted = context.eventLoop.now
                 // A republish on this connection starts its first-packet clock afresh.
                 handler.lastMediaReceived = nil
@@ -274,7 +274,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     private func replayPendingMedia(context: ChannelHandlerContext) {
         let pending = pendingMedia
         discardPendingMedia()
-        guard case .publishing(let session, _) = role, !pending.isEmpty else { return }
+        guard case .publishing(let session) = role, !pending.isEmpty else { return }
         for message in pending {
             if let type = message.type { ingest(message, type: type, context: context) }
         }
@@ -287,7 +287,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     }
 
     private func ingestMedia(_ message: RTMPMessage, kind: MediaKind, context: ChannelHandlerContext) {
-        guard case .publishing(let session, _) = role else { return }
+        guard case .publishing(let session) = role else { return }
         // The loop's clock, which the watchdog also reads (and tests can advance).
         lastMediaReceived = context.eventLoop.now
         guard message.payload.readableBytes > 0 else { return }
@@ -296,7 +296,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     }
 
     private func ingestData(_ message: RTMPMessage) {
-        guard case .publishing(let session, _) = role else { return }
+        guard case .publishing(let session) = role else { return }
         do {
             let body = try RTMPDataMessage.scriptBody(of: message)
             session.append(
@@ -331,7 +331,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         publishWatchdog?.cancel()
         publishWatchdog = nil
         switch role {
-        case .publishing(let session, _):
+        case .publishing(let session):
             session.finish()
             logger.info("publish stopped", metadata: ["reason": "\(reason)"])
         case .playing(let player, let subscription):
@@ -341,6 +341,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         case .idle, .closed:
             break
         }
+        if case .closed = role { return }  // closed stays closed
         role = .idle
     }
 
