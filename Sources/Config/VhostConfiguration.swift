@@ -18,6 +18,10 @@ public struct VhostConfiguration: Sendable, Hashable {
     public var play = PlayConfiguration()
     /// Publisher settings.
     public var publish = PublishConfiguration()
+    /// HLS output (SRS `hls { }`).
+    public var hls = HLSConfiguration()
+    /// DVR recording (SRS `dvr { }`).
+    public var dvr = DVRConfiguration()
     /// The `vhost` block as written, or `nil` when the vhost was not in the file (the implied default vhost).
     /// Compared by content, not by line, like every `ConfigDirective`.
     public var raw: ConfigDirective?

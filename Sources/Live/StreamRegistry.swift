@@ -16,6 +16,7 @@ public final class StreamRegistry: Sendable {
     private struct State {
         var entries: [StreamKey: Entry] = [:]
         var nextID: UInt64 = 1
+        var publishObservers: [any LivePublishObserver] = []
     }
 
     private let state = NIOLockedValueBox(State())
@@ -30,8 +31,10 @@ public final class StreamRegistry: Sendable {
         _ key: StreamKey, configuration: LiveStreamConfiguration, on eventLoop: any EventLoop
     ) -> EventLoopFuture<LivePublishSession> {
         let (stream, publisherID) = acquire(key, configuration: configuration, eventLoop: eventLoop)
+        let observers = state.withLockedValue { $0.publishObservers }
         return stream.eventLoop.submit {
             try stream.attachPublisher(id: publisherID, configuration: configuration)
+            for observer in observers { observer.liveStreamDidStartPublishing(stream) }
         }.hop(to: eventLoop).map {
             LivePublishSession(stream: stream, publisherID: publisherID, eventLoop: eventLoop, registry: self)
         }.flatMapErrorThrowing { error in
@@ -51,6 +54,12 @@ public final class StreamRegistry: Sendable {
         let format = consumer.format
         stream.eventLoop.execute { stream.subscribe(box, format: format) }
         return LiveSubscription(stream: stream, consumer: box, format: format, registry: self)
+    }
+
+    /// Registers an output that wants to know when a stream starts publishing (HLS, DVR, forwarders).
+    /// Observers added later are not told about streams already publishing.
+    public func addPublishObserver(_ observer: any LivePublishObserver) {
+        state.withLockedValue { $0.publishObservers.append(observer) }
     }
 
     /// The streams that exist now (published, or awaited by players).
@@ -86,6 +95,13 @@ public final class StreamRegistry: Sendable {
             state.entries[stream.key] = entry.references > 0 ? entry : nil
         }
     }
+}
+
+/// Told each time a publisher attaches to a stream, on the stream's loop, before any of its media.
+///
+/// Subscribing from here (with `StreamRegistry.subscribe`) sees every packet of the publish.
+public protocol LivePublishObserver: AnyObject, Sendable {
+    func liveStreamDidStartPublishing(_ stream: LiveStream)
 }
 
 /// A publisher's handle on its stream, used on the publisher's loop.
