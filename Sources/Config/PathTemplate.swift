@@ -63,14 +63,16 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
 
         var result = ""
         var rest = text[...]
-        while let open = rest.firstIndex(of: "[") {
-            result += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "]") else { break }
-            let name = rest[rest.index(after: open)..<close]
+        // The innermost `[...]` is the variable, as with SRS's plain replacement: `[[app]]` is `[live]`.
+        // A `[` never closed is plain text.
+        while let open = rest.firstIndex(of: "["), let close = rest[open...].firstIndex(of: "]") {
+            let start = rest[open..<close].lastIndex(of: "[") ?? open
+            result += rest[..<start]
+            let name = rest[rest.index(after: start)..<close]
             if let value = Self.value(of: name, values, milliseconds: milliseconds, parts: parts) {
                 result += value
             } else {
-                result += rest[open...close]
+                result += rest[start...close]
             }
             rest = rest[rest.index(after: close)...]
         }
