@@ -48,7 +48,7 @@ extension ConfigDecoder {
         )
     }
 
-    private static func invalid(_ directive: ConfigDirective, _ expectation: String) -> ConfigError {
+    static func invalid(_ directive: ConfigDirective, _ expectation: String) -> ConfigError {
         ConfigError(
             .invalidValue,
             at: directive.location,
@@ -75,6 +75,82 @@ extension ConfigDecoder {
             throw Self.invalid(directive, "must be between \(range.lowerBound) and \(range.upperBound)")
         }
         return value
+    }
+
+    /// A decimal number such as `1`, `1.0` or `2.1` (SRS reads these with `atof`, which also takes
+    /// exponents and trailing junk; those are refused here).
+    static func decimal(_ directive: ConfigDirective, in range: ClosedRange<Double>) throws(ConfigError) -> Double {
+        let text = directive.args[0]
+        let unsigned = text.hasPrefix("-") ? text.dropFirst() : text[...]
+        guard Self.isPlainDecimal(unsigned), let value = Double(text) else {
+            throw Self.invalid(directive, "expected a decimal number")
+        }
+        guard range.contains(value) else {
+            throw Self.invalid(
+                directive,
+                "must be between \(Self.plain(range.lowerBound)) and \(Self.plain(range.upperBound))"
+            )
+        }
+        return value
+    }
+
+    /// Seconds with up to millisecond precision (`10`, `2.5`, `0.25`), converted exactly, without floating
+    /// point. A range starting at one millisecond is read and reported as "more than 0".
+    static func seconds(_ directive: ConfigDirective, in range: ClosedRange<Duration>) throws(ConfigError) -> Duration {
+        let text = directive.args[0]
+        let negative = text.hasPrefix("-")
+        let unsigned = negative ? text.dropFirst() : text[...]
+        guard Self.isPlainDecimal(unsigned) else {
+            throw Self.invalid(directive, "expected seconds, such as 10 or 2.5")
+        }
+        let parts = unsigned.split(separator: ".", omittingEmptySubsequences: false)
+        let fraction = parts.count == 2 ? parts[1] : ""
+        guard fraction.count <= Self.millisecondDigits else {
+            throw Self.invalid(directive, "seconds have at most \(Self.millisecondDigits) decimals")
+        }
+        // Too many digits for Int is simply out of range, like integer() does.
+        let whole = Int(parts[0]).flatMap { $0 <= Self.largestSeconds ? $0 : nil } ?? Self.largestSeconds + 1
+        let padded = fraction + String(repeating: "0", count: Self.millisecondDigits - fraction.count)
+        let milliseconds = (whole * 1_000 + (Int(padded) ?? 0)) * (negative ? -1 : 1)
+        let value = Duration.milliseconds(milliseconds)
+        guard range.contains(value) else {
+            let high = Self.secondsText(range.upperBound)
+            let bounds =
+                range.lowerBound == .milliseconds(1)
+                ? "must be more than 0 and at most \(high)"
+                : "must be between \(Self.secondsText(range.lowerBound)) and \(high)"
+            throw Self.invalid(directive, bounds)
+        }
+        return value
+    }
+
+    /// Seconds are written to the millisecond, like every `Duration` in the configuration.
+    private static let millisecondDigits = 3
+    /// Far above any range the configuration uses, far below `Int` overflow once in milliseconds.
+    private static let largestSeconds = 1_000_000_000
+
+    /// Digits with at most one `.` between digits: `10`, `2.5`; not `.5`, `5.`, `1e3` or `0x10`.
+    private static func isPlainDecimal(_ text: Substring) -> Bool {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+    }
+
+    /// `3600` rather than `3600.0`.
+    private static func plain(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
+    /// `3600`, `2.5` or `0.001`, as a person writes seconds.
+    static func secondsText(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = seconds * 1_000 + attoseconds / 1_000_000_000_000_000
+        let whole = String(milliseconds / 1_000)
+        let fraction = milliseconds % 1_000
+        guard fraction != 0 else { return whole }
+        var digits = String(fraction)
+        digits = String(repeating: "0", count: Self.millisecondDigits - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return "\(whole).\(digits)"
     }
 
     static func choice<Choice: RawRepresentable<String> & CaseIterable>(

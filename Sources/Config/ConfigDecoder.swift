@@ -70,6 +70,9 @@ struct ConfigDecoder {
                 try Self.integer(directive, in: ServerConfiguration.handshakeTimeoutRange)
             )
         }
+        if let directive = root.first(DirectiveName.httpServer) {
+            configuration.httpServer = try self.httpServer(directive)
+        }
         configuration.vhosts = try self.vhosts(root.all(DirectiveName.vhost))
         return configuration
     }
@@ -150,6 +153,12 @@ struct ConfigDecoder {
         }
         if let publish = block.first(DirectiveName.publish) {
             vhost.publish = try self.publish(publish)
+        }
+        if let hls = block.first(DirectiveName.hls) {
+            vhost.hls = try self.hls(hls)
+        }
+        if let dvr = block.first(DirectiveName.dvr) {
+            vhost.dvr = try self.dvr(dvr)
         }
         return vhost
     }

@@ -7,7 +7,7 @@ public struct ConfigWarning: Sendable, Hashable, CustomStringConvertible {
     public enum Reason: Sendable, Hashable {
         /// Headwater has no plan to implement the directive (`rtc_server`, `daemon`, `mw_latency`...).
         case unsupported
-        /// A section a later Headwater release will implement (`hls`, `dvr`, `http_server`...).
+        /// A section a later Headwater release will implement (`http_api`, `cluster`, `hls_keys`...).
         case notImplementedYet
         /// A second occurrence of a directive that may appear once; the first one is used, as in SRS.
         case duplicate(first: SourceLocation)

@@ -24,6 +24,9 @@ public enum DVRApply: Sendable, Hashable {
 
 /// DVR recording of a vhost: SRS's `vhost { dvr { } }` block, with SRS's defaults.
 public struct DVRConfiguration: Sendable, Hashable {
+    /// Bounds of `duration`: more than zero, at most a day.
+    public static let durationRange: ClosedRange<Duration> = .milliseconds(1) ... .seconds(86_400)
+
     /// Whether streams of the vhost are recorded (SRS `enabled`, default off).
     public var enabled = false
     /// Which streams are recorded (SRS `dvr_apply`, all).

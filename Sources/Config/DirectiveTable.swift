@@ -4,6 +4,9 @@ enum DirectiveContext: Hashable, Sendable {
     case vhost
     case play
     case publish
+    case hls
+    case dvr
+    case httpServer
 }
 
 /// What Headwater does with a directive it recognises.
@@ -45,6 +48,33 @@ enum DirectiveName {
 
     static let firstPacketTimeout = "firstpkt_timeout"
     static let normalTimeout = "normal_timeout"
+
+    static let hls = "hls"
+    static let hlsFragment = "hls_fragment"
+    static let hlsTDRatio = "hls_td_ratio"
+    static let hlsAOFRatio = "hls_aof_ratio"
+    static let hlsWindow = "hls_window"
+    static let hlsOnError = "hls_on_error"
+    static let hlsPath = "hls_path"
+    static let hlsM3U8File = "hls_m3u8_file"
+    static let hlsTSFile = "hls_ts_file"
+    static let hlsEntryPrefix = "hls_entry_prefix"
+    static let hlsAudioCodec = "hls_acodec"
+    static let hlsVideoCodec = "hls_vcodec"
+    static let hlsCleanup = "hls_cleanup"
+    static let hlsDispose = "hls_dispose"
+    static let hlsWaitKeyframe = "hls_wait_keyframe"
+
+    static let dvr = "dvr"
+    static let dvrApply = "dvr_apply"
+    static let dvrPlan = "dvr_plan"
+    static let dvrPath = "dvr_path"
+    static let dvrDuration = "dvr_duration"
+    static let dvrWaitKeyframe = "dvr_wait_keyframe"
+
+    static let httpServer = "http_server"
+    static let dir = "dir"
+    static let crossdomain = "crossdomain"
 }
 
 /// Which directives Headwater knows, where, and in what shape. Anything absent here is unsupported.
@@ -54,10 +84,14 @@ enum DirectiveTable {
 
     /// Sections later Headwater issues will implement, by the context SRS puts them in. `mode` and `origin`
     /// are SRS 1.x's vhost-level spelling of what `cluster { }` holds today.
-    private static let plannedRoot = ["http_server", "http_api", "stats", "heartbeat"]
+    private static let plannedRoot = ["http_api", "stats", "heartbeat"]
     private static let plannedVhost = [
-        "hls", "dvr", "http_remux", "cluster", "transcode", "forward", "http_hooks", "ingest", "security", "refer",
-        "mode", "origin",
+        "http_remux", "cluster", "transcode", "forward", "http_hooks", "ingest", "security", "refer", "mode", "origin",
+    ]
+    /// SRS's AES-128 segment encryption (DESIGN: HLS keys come later). SRS's other `hls` directives
+    /// (`hls_ctx`, `hls_ts_floor`, `hls_use_fmp4`...) are simply unsupported.
+    private static let plannedHLS = [
+        "hls_keys", "hls_fragments_per_key", "hls_key_file", "hls_key_file_path", "hls_key_url",
     ]
 
     static let roles: [DirectiveContext: [String: DirectiveRole]] = [
@@ -73,6 +107,7 @@ enum DirectiveTable {
             DirectiveName.rtmpMaxMessageSize: single,
             DirectiveName.handshakeTimeout: single,
             DirectiveName.vhost: .block(.vhost, arguments: one, repeatable: true),
+            DirectiveName.httpServer: .block(.httpServer, arguments: 0...0, repeatable: false),
         ].merging(planned(plannedRoot)) { known, _ in known },
         .vhost: [
             DirectiveName.enabled: single,
@@ -81,6 +116,8 @@ enum DirectiveTable {
             DirectiveName.minLatency: single,
             DirectiveName.play: .block(.play, arguments: 0...0, repeatable: false),
             DirectiveName.publish: .block(.publish, arguments: 0...0, repeatable: false),
+            DirectiveName.hls: .block(.hls, arguments: 0...0, repeatable: false),
+            DirectiveName.dvr: .block(.dvr, arguments: 0...0, repeatable: false),
         ].merging(planned(plannedVhost)) { known, _ in known },
         .play: [
             DirectiveName.gopCache: single,
@@ -91,6 +128,38 @@ enum DirectiveTable {
         .publish: [
             DirectiveName.firstPacketTimeout: single,
             DirectiveName.normalTimeout: single,
+        ],
+        .hls: [
+            DirectiveName.enabled: single,
+            DirectiveName.hlsFragment: single,
+            DirectiveName.hlsTDRatio: single,
+            DirectiveName.hlsAOFRatio: single,
+            DirectiveName.hlsWindow: single,
+            DirectiveName.hlsOnError: single,
+            DirectiveName.hlsPath: single,
+            DirectiveName.hlsM3U8File: single,
+            DirectiveName.hlsTSFile: single,
+            DirectiveName.hlsEntryPrefix: single,
+            DirectiveName.hlsAudioCodec: single,
+            DirectiveName.hlsVideoCodec: single,
+            DirectiveName.hlsCleanup: single,
+            DirectiveName.hlsDispose: single,
+            DirectiveName.hlsWaitKeyframe: single,
+        ].merging(planned(plannedHLS)) { known, _ in known },
+        .dvr: [
+            DirectiveName.enabled: single,
+            DirectiveName.dvrApply: .setting(arguments: 1...Int.max, repeatable: false),
+            DirectiveName.dvrPlan: single,
+            DirectiveName.dvrPath: single,
+            DirectiveName.dvrDuration: single,
+            DirectiveName.dvrWaitKeyframe: single,
+            DirectiveName.timeJitter: single,
+        ],
+        .httpServer: [
+            DirectiveName.enabled: single,
+            DirectiveName.listen: single,
+            DirectiveName.dir: single,
+            DirectiveName.crossdomain: single,
         ],
     ]
 

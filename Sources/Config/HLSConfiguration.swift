@@ -26,6 +26,19 @@ public enum HLSVideoCodec: String, Sendable, Hashable, CaseIterable {
 
 /// HLS output of a vhost: SRS's `vhost { hls { } }` block, with SRS's defaults.
 public struct HLSConfiguration: Sendable, Hashable {
+    /// Bounds of `fragment`: more than zero, at most an hour.
+    public static let fragmentRange: ClosedRange<Duration> = .milliseconds(1) ... .seconds(3_600)
+    /// Bounds of `window`: more than zero, at most a day; it must also be at least `fragment`.
+    public static let windowRange: ClosedRange<Duration> = .milliseconds(1) ... .seconds(86_400)
+    /// Bounds of `tdRatio` and `aofRatio`: a target or a cut never shorter than the fragment.
+    public static let ratioRange: ClosedRange<Double> = 1.0...10.0
+    /// Bounds of `dispose`: zero (keep the files) to a day.
+    public static let disposeRange: ClosedRange<Duration> = .zero ... .seconds(86_400)
+    /// What `m3u8File` must end with.
+    public static let playlistExtension = ".m3u8"
+    /// What `tsFile` must end with.
+    public static let segmentExtension = ".ts"
+
     /// Whether published streams of the vhost are written as HLS (SRS `enabled`, default off).
     public var enabled = false
     /// Target segment length: a segment is cut on the first keyframe after it (SRS `hls_fragment`, 10 s).

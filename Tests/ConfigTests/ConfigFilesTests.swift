@@ -39,18 +39,18 @@ struct ConfigFilesTests {
             (11, "ff_log_dir", .unsupported),
             (12, "utc_time", .unsupported),
             (14, "http_api", .notImplementedYet),
-            (21, "http_server", .notImplementedYet),
-            (26, "rtc_server", .unsupported),
-            (31, "stats", .notImplementedYet),
-            (39, "hls", .notImplementedYet),
-            (44, "http_remux", .notImplementedYet),
-            (48, "rtc", .unsupported),
-            (55, "mw_latency", .unsupported),
-            (59, "mr", .unsupported),
-            (67, "dvr", .notImplementedYet),
-            (72, "http_hooks", .notImplementedYet),
-            (80, "in_ack_size", .unsupported),
-            (84, "cluster", .notImplementedYet),
+            (25, "https", .unsupported),
+            (30, "rtc_server", .unsupported),
+            (35, "stats", .notImplementedYet),
+            (47, "hls_ctx", .unsupported),
+            (48, "hls_keys", .notImplementedYet),
+            (50, "http_remux", .notImplementedYet),
+            (54, "rtc", .unsupported),
+            (61, "mw_latency", .unsupported),
+            (65, "mr", .unsupported),
+            (78, "http_hooks", .notImplementedYet),
+            (86, "in_ack_size", .unsupported),
+            (90, "cluster", .notImplementedYet),
         ]
         #expect(warnings.count == 17)
         #expect(
@@ -65,7 +65,7 @@ struct ConfigFilesTests {
         )
         #expect(
             warnings[6].description
-                == "\(Self.compatPath):26: directive 'rtc_server' is not supported by headwater and is ignored"
+                == "\(Self.compatPath):30: directive 'rtc_server' is not supported by headwater and is ignored"
         )
 
         #expect(configuration.listen == [ListenAddress(port: 1935), ListenAddress(host: "::1", port: 19350)])
@@ -80,7 +80,13 @@ struct ConfigFilesTests {
         #expect(configuration.chunkSize(forVhost: "live.example.com") == 4096)
         #expect(configuration.vhost(named: "removed.example.com").enabled == false)
         #expect(configuration.vhost(named: "edge.example.com").name == "edge.example.com")
-        let dvrPath = configuration.vhost(named: "live.example.com").raw?.child(named: "dvr")?.child(named: "dvr_path")
-        #expect(dvrPath?.args == ["./objs/nginx/html/[app]/[stream].[timestamp].flv"])
+        #expect(configuration.httpServer.enabled)
+        #expect(configuration.httpServer.listen == ListenAddress(port: 8080))
+        #expect(defaultVhost.hls.enabled)
+        #expect(defaultVhost.hls.window == .seconds(60))
+        let live = configuration.vhost(named: "live.example.com")
+        #expect(live.dvr.enabled)
+        #expect(live.dvr.path == "./objs/nginx/html/[app]/[stream].[timestamp].flv")
+        #expect(live.hls.enabled == false)
     }
 }

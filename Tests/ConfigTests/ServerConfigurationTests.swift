@@ -295,12 +295,12 @@ struct ServerConfigurationTests {
                 enabled on;
                 listen 8000;
             }
-            http_server {
+            http_api {
                 enabled on;
             }
             vhost a {
                 atc on;
-                hls { enabled on; hls_fragment 10; }
+                http_remux { enabled on; mount [vhost]/[app]/[stream].flv; }
                 play {
                     mw_latency 350;
                     mw_latency 100;
@@ -313,9 +313,9 @@ struct ServerConfigurationTests {
             warnings.map(\.description) == [
                 "conf/srs.conf:1: directive 'daemon' is not supported by headwater and is ignored",
                 "conf/srs.conf:2: directive 'rtc_server' is not supported by headwater and is ignored",
-                "conf/srs.conf:6: directive 'http_server' is not implemented yet by headwater and is ignored",
+                "conf/srs.conf:6: directive 'http_api' is not implemented yet by headwater and is ignored",
                 "conf/srs.conf:10: directive 'atc' is not supported by headwater and is ignored",
-                "conf/srs.conf:11: directive 'hls' is not implemented yet by headwater and is ignored",
+                "conf/srs.conf:11: directive 'http_remux' is not implemented yet by headwater and is ignored",
                 "conf/srs.conf:13: directive 'mw_latency' is not supported by headwater and is ignored",
                 "conf/srs.conf:14: directive 'mw_latency' is not supported by headwater and is ignored",
                 // hls belongs in a vhost; at the top level it is simply unknown.
