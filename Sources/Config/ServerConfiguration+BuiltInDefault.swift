@@ -32,12 +32,17 @@ extension ServerConfiguration {
         # publishing or playing after it (default 10). Idle connections cannot hold a slot.
         handshake_timeout 10;
 
-        # HTTP server for HLS, DVR files and HTTP-FLV: not implemented yet.
-        # http_server {
-        #     enabled on;
-        #     listen 8080;
-        #     dir ./objs/nginx/html;
-        # }
+        # The HTTP server for HLS playlists and segments and DVR files.
+        http_server {
+            # Whether the HTTP server runs (default off; this file turns it on).
+            enabled on;
+            # Where it listens: `port`, `address:port` or `[ipv6]:port`, one entry (default 8080).
+            listen 8080;
+            # The folder served at `/`; keep hls_path and dvr_path under it (default ./objs/nginx/html).
+            dir ./objs/nginx/html;
+            # Whether CORS headers are sent, so web players on other sites can fetch (default on).
+            crossdomain on;
+        }
 
         # The vhost used when a client names none or an unknown one (for example an IP address).
         vhost __defaultVhost__ {
@@ -68,20 +73,59 @@ extension ServerConfiguration {
                 normal_timeout 5000;
             }
 
-            # HLS output: not implemented yet.
-            # hls {
-            #     enabled on;
-            #     hls_fragment 10;
-            #     hls_window 60;
-            #     hls_path ./objs/nginx/html;
-            # }
+            # HLS: each published stream is also written as an .m3u8 playlist and .ts segments.
+            hls {
+                # Whether published streams are written as HLS (default off; this file turns it on).
+                enabled on;
+                # Seconds per segment, decimals allowed; a segment is cut at the first keyframe after it (default 10).
+                hls_fragment 10;
+                # EXT-X-TARGETDURATION starts at hls_fragment times this ratio, 1 to 10 (default 1.0).
+                hls_td_ratio 1.0;
+                # Audio-only streams are cut after hls_fragment times this ratio, 1 to 10 (default 2.1).
+                hls_aof_ratio 2.1;
+                # Seconds of media the live playlist lists, at least hls_fragment (default 60).
+                hls_window 60;
+                # When writing fails: ignore (stop HLS), disconnect (the publisher) or continue (default continue).
+                hls_on_error continue;
+                # The folder playlists and segments are written under (default ./objs/nginx/html).
+                hls_path ./objs/nginx/html;
+                # The playlist path under hls_path; [vhost] [app] [stream] are replaced (default [app]/[stream].m3u8).
+                hls_m3u8_file [app]/[stream].m3u8;
+                # The segment path under hls_path; also [seq] [timestamp] [duration] and the date parts [2006] [01]
+                # [02] [15] [04] [05] [999], in local time (default [app]/[stream]-[seq].ts).
+                hls_ts_file [app]/[stream]-[seq].ts;
+                # Prepended to each segment URI in the playlist, for example a CDN address (default none).
+                # hls_entry_prefix http://cdn.example.com/;
+                # The audio codec assumed until the stream says: aac, mp3, or an for no audio (default aac).
+                hls_acodec aac;
+                # The video codec assumed until the stream says: h264, h265, or vn for audio only (default h264).
+                hls_vcodec h264;
+                # Whether segments that leave the window are deleted (default on).
+                hls_cleanup on;
+                # Seconds after the publisher leaves before the stream's files are removed; 0 keeps them (default 120).
+                hls_dispose 120;
+                # Whether a segment is only cut on a keyframe (default on).
+                hls_wait_keyframe on;
+            }
 
-            # DVR recording to FLV: not implemented yet.
-            # dvr {
-            #     enabled on;
-            #     dvr_plan session;
-            #     dvr_path ./objs/nginx/html/[app]/[stream].[timestamp].flv;
-            # }
+            # DVR: each published stream is also recorded to FLV files.
+            dvr {
+                # Whether streams are recorded (default off; this file turns it on).
+                enabled on;
+                # Which streams: all, or one or more app/stream names (default all).
+                dvr_apply all;
+                # session: one file per publish; segment: a new file every dvr_duration (default session).
+                dvr_plan session;
+                # The file; the variables of hls_ts_file but [seq] and [duration]; a path without a .flv name gets
+                # [stream].[timestamp].flv (default ./objs/nginx/html/[app]/[stream].[timestamp].flv).
+                dvr_path ./objs/nginx/html/[app]/[stream].[timestamp].flv;
+                # Seconds per file under the segment plan, decimals allowed (default 30).
+                dvr_duration 30;
+                # Whether a segment file is only cut on a keyframe (default on).
+                dvr_wait_keyframe on;
+                # Timestamps in the files: full (start at 0, keep monotonic), zero (start at 0), off (default full).
+                time_jitter full;
+            }
         }
 
         """#

@@ -36,11 +36,12 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var vhosts: [String: VhostConfiguration] = [
         VhostConfiguration.defaultName: VhostConfiguration(name: VhostConfiguration.defaultName)
     ]
-    /// The top-level directives as written, for later features' root sections (`http_server`...).
+    /// The top-level directives as written, for later features' root sections (`http_api`...).
     /// Compared by content, not by line.
     public var raw: [ConfigDirective] = []
 
-    /// Creates the default settings (those `builtInDefaultText` spells out), with no `raw` directives.
+    /// Creates SRS's defaults, with no `raw` directives. `builtInDefaultText` spells these out, except that it
+    /// turns on the HTTP server, HLS and DVR, which SRS leaves off.
     public init() {}
 
     /// The vhost a client asked for, or `__defaultVhost__` when the name is unknown (SRS `get_vhost`).

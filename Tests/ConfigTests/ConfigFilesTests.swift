@@ -25,10 +25,80 @@ struct ConfigFilesTests {
 
     @Test func defaultFileSpellsOutTheDefaults() throws {
         var (configuration, _) = try ServerConfiguration.load(path: Self.defaultPath)
-        // Only the written directives differ from the code's defaults.
+        // The file turns on what SRS leaves off: the HTTP server, HLS and DVR (DESIGN: with no -c, HTTP on
+        // 8080, HLS and DVR on).
+        #expect(configuration.httpServer.enabled)
+        #expect(configuration.httpServer.listen == ListenAddress(port: 8080))
+        let vhost = configuration.vhost(named: VhostConfiguration.defaultName)
+        #expect(vhost.hls.enabled)
+        #expect(vhost.dvr.enabled)
+        // Apart from that, only the written directives differ from the code's defaults.
+        configuration.httpServer.enabled = false
+        configuration.vhosts[VhostConfiguration.defaultName]?.hls.enabled = false
+        configuration.vhosts[VhostConfiguration.defaultName]?.dvr.enabled = false
         configuration.raw = []
         configuration.vhosts[VhostConfiguration.defaultName]?.raw = nil
         #expect(configuration == ServerConfiguration())
+    }
+
+    @Test func defaultFileWritesEverySupportedHLSAndDVRDirective() throws {
+        let (configuration, _) = try ServerConfiguration.load(path: Self.defaultPath)
+        let raw = try #require(configuration.vhost(named: VhostConfiguration.defaultName).raw)
+        for (block, context) in [("hls", DirectiveContext.hls), ("dvr", .dvr)] {
+            let written = Set(try #require(raw.child(named: block)).children.map(\.name))
+            let supported = try #require(DirectiveTable.roles[context]).filter {
+                if case .planned = $0.value { return false }
+                return true
+            }
+            // hls_entry_prefix has no default value to write; the file shows it commented out.
+            let expected = Set(supported.keys).subtracting(["hls_entry_prefix"])
+            #expect(written == expected, "\(block)")
+        }
+        let http = try #require(configuration.raw.first { $0.name == "http_server" })
+        #expect(Set(http.children.map(\.name)) == Set(try #require(DirectiveTable.roles[.httpServer]).keys))
+    }
+
+    @Test func everyFileInConfLoadsWithoutErrors() throws {
+        let directory = "\(repositoryRoot)/conf"
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasSuffix(".conf") }
+            .sorted()
+        #expect(files.contains("headwater.conf") && files.contains("hls.conf") && files.contains("dvr.conf"))
+        for file in files {
+            let path = "\(directory)/\(file)"
+            switch Result(catching: { () throws(ConfigError) in try ServerConfiguration.load(path: path) }) {
+            case .failure(let error):
+                Issue.record("\(file): \(error)")
+            case .success(let (_, warnings)):
+                // Only the SRS compatibility example carries directives Headwater ignores.
+                if file != "srs-compat.conf" {
+                    #expect(warnings.map(\.description) == [], "\(file)")
+                }
+            }
+        }
+    }
+
+    @Test func hlsExample() throws {
+        let (configuration, _) = try ServerConfiguration.load(path: "\(repositoryRoot)/conf/hls.conf")
+        #expect(configuration.httpServer.enabled)
+        let hls = configuration.vhost(named: "any").hls
+        #expect(hls.enabled)
+        #expect(hls.fragment == .seconds(2))
+        #expect(hls.window == .seconds(10))
+        #expect(configuration.vhost(named: "any").dvr.enabled == false)
+    }
+
+    @Test func dvrExample() throws {
+        let (configuration, _) = try ServerConfiguration.load(path: "\(repositoryRoot)/conf/dvr.conf")
+        #expect(configuration.httpServer.enabled)
+        let dvr = configuration.vhost(named: "any").dvr
+        #expect(dvr.enabled)
+        #expect(dvr.plan == .segment)
+        #expect(dvr.duration == .seconds(60))
+        #expect(configuration.vhost(named: "any").hls.enabled == false)
+        let studio = configuration.vhost(named: "studio.example.com").dvr
+        #expect(studio.apply == .streams(["live/cam1", "live/cam2"]))
+        #expect(studio.plan == .session)
     }
 
     @Test func srsCompatibleFileLoadsWithOneWarningPerIgnoredDirective() throws {
