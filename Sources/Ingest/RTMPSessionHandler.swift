@@ -177,7 +177,10 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         publishAttempt &+= 1
         let attempt = publishAttempt
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        registry.publish(key, configuration: vhost.live, on: context.eventLoop).whenComplete { result in
+        let channel = context.channel
+        let disconnect: @Sendable () -> Void = { channel.close(promise: nil) }
+        let published = registry.publish(key, configuration: vhost.live, on: context.eventLoop, disconnect: disconnect)
+        published.whenComplete { result in
             let handler = loopBound.value
             // The answer comes a loop turn later: the client may have withdrawn this publish and
             // started another, or a play, meanwhile. Only the current attempt may take the role.

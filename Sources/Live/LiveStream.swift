@@ -41,6 +41,7 @@ public final class LiveStream: @unchecked Sendable {
 
     private var configuration: LiveStreamConfiguration
     private var publisherID: UInt64?
+    private var disconnectHandler: (@Sendable () -> Void)?
     private var metadata: EncodedPacket?
     private var videoHeader: EncodedPacket?
     private var audioHeader: EncodedPacket?
@@ -62,10 +63,14 @@ public final class LiveStream: @unchecked Sendable {
 
     // MARK: Publishing
 
-    func attachPublisher(id publisher: UInt64, configuration newConfiguration: LiveStreamConfiguration) throws {
+    func attachPublisher(
+        id publisher: UInt64, configuration newConfiguration: LiveStreamConfiguration,
+        disconnect: (@Sendable () -> Void)? = nil
+    ) throws {
         eventLoop.preconditionInEventLoop()
         guard publisherID == nil else { throw LiveError.streamBusy(key) }
         publisherID = publisher
+        disconnectHandler = disconnect
         if newConfiguration != configuration {
             configuration = newConfiguration
             gop.maxFrames = newConfiguration.gopCacheMaxFrames
@@ -81,6 +86,7 @@ public final class LiveStream: @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         guard publisherID == publisher else { return }
         publisherID = nil
+        disconnectHandler = nil
         metadata = nil
         videoHeader = nil
         audioHeader = nil
@@ -118,6 +124,13 @@ public final class LiveStream: @unchecked Sendable {
             }
         }
         flushRelays()
+    }
+
+    /// Asks the publisher's connection to close (an output's error policy, an operator's kick).
+    /// Call on `eventLoop`; does nothing when nobody publishes or the publisher cannot be closed.
+    public func disconnectPublisher() {
+        eventLoop.preconditionInEventLoop()
+        disconnectHandler?()
     }
 
     // MARK: Consumers

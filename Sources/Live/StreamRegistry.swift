@@ -27,13 +27,16 @@ public final class StreamRegistry: Sendable {
     ///
     /// - Returns: a session bound to `eventLoop` (the publisher's loop).
     /// - Throws: through the future, `LiveError.streamBusy` when the stream already has a publisher.
+    /// - Parameter disconnect: closes the publisher's connection when an output or the API asks
+    ///   (`LiveStream.disconnectPublisher()`); called on the stream's loop.
     public func publish(
-        _ key: StreamKey, configuration: LiveStreamConfiguration, on eventLoop: any EventLoop
+        _ key: StreamKey, configuration: LiveStreamConfiguration, on eventLoop: any EventLoop,
+        disconnect: (@Sendable () -> Void)? = nil
     ) -> EventLoopFuture<LivePublishSession> {
         let (stream, publisherID) = acquire(key, configuration: configuration, eventLoop: eventLoop)
         let observers = state.withLockedValue { $0.publishObservers }
         return stream.eventLoop.submit {
-            try stream.attachPublisher(id: publisherID, configuration: configuration)
+            try stream.attachPublisher(id: publisherID, configuration: configuration, disconnect: disconnect)
             for observer in observers { observer.liveStreamDidStartPublishing(stream) }
         }.hop(to: eventLoop).map {
             LivePublishSession(stream: stream, publisherID: publisherID, eventLoop: eventLoop, registry: self)
