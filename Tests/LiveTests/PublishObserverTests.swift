@@ -54,3 +54,26 @@ private final class SubscribingObserver: LivePublishObserver, @unchecked Sendabl
         #expect(registry.streams.isEmpty)
     }
 }
+
+@Suite struct PublisherDisconnectTests {
+    @Test func streamClosesItsPublisherOnlyWhilePublishing() throws {
+        let loop = EmbeddedEventLoop()
+        let registry = StreamRegistry()
+        let calls = CallCounter()
+        let future = registry.publish(
+            testKey, configuration: LiveStreamConfiguration(), on: loop, disconnect: { calls.increment() })
+        loop.run()
+        let session = try future.wait()
+        session.stream.disconnectPublisher()
+        #expect(calls.count == 1)
+        session.finish()
+        loop.run()
+        session.stream.disconnectPublisher()
+        #expect(calls.count == 1)
+    }
+}
+
+final class CallCounter: @unchecked Sendable {
+    private(set) var count = 0
+    func increment() { count += 1 }
+}
