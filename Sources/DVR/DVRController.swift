@@ -117,8 +117,10 @@ public final class DVRController: LivePublishObserver, Sendable {
 
     /// Stops recording and waits until every open file is finalized and renamed.
     public func shutdown() async {
-        for recorder in beginShutdown() {
-            try? await Self.stop(recorder).get()
+        // Every recorder starts finishing at once; then wait for each.
+        let futures = beginShutdown().map(Self.stop)
+        for future in futures {
+            try? await future.get()
         }
     }
 

@@ -244,6 +244,8 @@ final class DVRRecorder: LiveConsumer {
             maximumIndexedKeyframes: limits.maximumIndexedKeyframes)
         writer.writeStart(sequenceHeaders: [videoHeader, audioHeader].compactMap { $0 }, into: &pending)
         self.writer = writer
+        // On disk at once: from now on a crash leaves a file that plays, however short.
+        submitPending()
         logger.debug("DVR file started", metadata: ["dvr.path": "\(path)"])
         return true
     }

@@ -106,6 +106,25 @@ final class RecorderHarness {
         #expect(harness.controller.recordingStreams.isEmpty)
     }
 
+    @Test func theHeadIsWrittenAtOnceAndBatchesWithinTheInterval() throws {
+        let harness = try RecorderHarness()
+        defer { harness.folder.remove() }
+        let session = try harness.publish("cam")
+        let packets = Payloads.stream(seconds: 1)  // far below a batch of 256 KiB
+        harness.send(packets, to: session)
+        let path = harness.folder.path + "/" + (try #require(harness.folder.files().first))
+        #expect(path.hasSuffix(".flv.tmp"))
+        // A crash now would leave a file that plays: header, metadata and sequence headers are on disk.
+        let head = try ParsedFLV(path: path)
+        #expect(head.tags.count == 3 && head.mediaTags.isEmpty)
+        harness.loop.advanceTime(by: .milliseconds(999))
+        #expect(try ParsedFLV(path: path).mediaTags.isEmpty)
+        harness.loop.advanceTime(by: .milliseconds(1))
+        #expect(try ParsedFLV(path: path).mediaTags.count == packets.count - 2)
+        harness.unpublish(session)
+        #expect(harness.catalog.recordings(for: RecorderHarness.key("cam")).count == 1)
+    }
+
     @Test func segmentFilesAreBackToBackAndEachStartsAtZero() throws {
         let harness = try RecorderHarness { configuration in
             configuration.plan = .segment
@@ -138,6 +157,19 @@ final class RecorderHarness {
             #expect(payloads == slice.map { $0.payload })
             next += file.mediaTags.count
         }
+    }
+
+    @Test func aFixedNameIsNeverOverwrittenByALaterPublish() throws {
+        let harness = try RecorderHarness { $0.path = $0.path.replacingOccurrences(of: ".[timestamp]", with: "") }
+        defer { harness.folder.remove() }
+        for _ in 0..<3 {
+            let session = try harness.publish("cam")
+            harness.send(Payloads.stream(seconds: 1), to: session)
+            harness.unpublish(session)
+        }
+        #expect(harness.folder.files() == ["live/cam-1.flv", "live/cam-2.flv", "live/cam.flv"])
+        let recordings = harness.catalog.recordings(for: RecorderHarness.key("cam"))
+        #expect(recordings.map(\.relativePath) == ["live/cam.flv", "live/cam-1.flv", "live/cam-2.flv"])
     }
 
     @Test func timeJitterOffKeepsTheStreamTimestamps() throws {
