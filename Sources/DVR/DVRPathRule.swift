@@ -14,4 +14,21 @@ public enum DVRPathRule {
         let folder = path.hasSuffix("/") ? path : path + "/"
         return PathTemplate(folder + defaultFileName)
     }
+
+    /// The fixed folder of a template: everything up to the last `/` before its first variable
+    /// (`./objs/nginx/html/` for `./objs/nginx/html/[app]/[stream].flv`). Files below it are named
+    /// relative to it in URLs.
+    /// - Returns: The folder with its trailing `/`, or an empty string when the template has none.
+    public static func root(of template: PathTemplate) -> String {
+        let text = template.text
+        let fixed = text.firstIndex(of: "[").map { text[..<$0] } ?? text[...]
+        guard let slash = fixed.lastIndex(of: "/") else { return "" }
+        return String(text[...slash])
+    }
+
+    /// `path` relative to `root`, or `path` itself when it is not below `root`.
+    public static func relativePath(of path: String, root: String) -> String {
+        guard !root.isEmpty, path.hasPrefix(root) else { return path }
+        return String(path.dropFirst(root.count))
+    }
 }
