@@ -1,0 +1,126 @@
+public import Config
+import Foundation
+public import Live
+public import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Starts an HLS sink for each stream that begins publishing on a vhost with `hls { enabled on; }`, and
+/// keeps them until they dispose of their files or the server stops.
+///
+/// Sequence numbers continue across the sinks of one stream (and across restarts, from the playlist left
+/// on disk), so a segment name is never reused for different media: segments are served as immutable.
+public final class HLSController: LivePublishObserver, Sendable {
+    private struct Entry {
+        let sink: HLSSink
+        let writer: HLSFileWriter
+        var subscription: LiveSubscription?
+    }
+
+    private struct State {
+        var entries: [StreamKey: Entry] = [:]
+        /// The next sequence number per stream whose sink has finished; bounded.
+        var sequences: [StreamKey: Int] = [:]
+    }
+
+    /// How many finished streams' sequence numbers are remembered.
+    static let rememberedStreams = 10_000
+
+    private let registry: StreamRegistry
+    private let logger: Logger
+    private let lookup: @Sendable (StreamKey) -> HLSConfiguration?
+    private let state = NIOLockedValueBox(State())
+
+    /// - Parameter configuration: The HLS settings for a stream's vhost now (reloads apply to new publishes).
+    public init(
+        registry: StreamRegistry, logger: Logger, configuration: @escaping @Sendable (StreamKey) -> HLSConfiguration?
+    ) {
+        self.registry = registry
+        self.logger = logger
+        self.lookup = configuration
+    }
+
+    public func liveStreamDidStartPublishing(_ stream: LiveStream) {
+        let key = stream.key
+        guard let configuration = lookup(key), configuration.enabled else { return }
+        // A sink still subscribed (within hls_dispose) sees the republish itself.
+        guard state.withLockedValue({ $0.entries[key] == nil }) else { return }
+        let paths: HLSPaths
+        do {
+            paths = try HLSPaths(key: key, configuration: configuration, now: Date())
+        } catch {
+            logger.error("hls disabled for this stream: \(error)", metadata: ["stream": "\(key)"])
+            return
+        }
+        let remembered = state.withLockedValue { $0.sequences[key] }
+        let firstSequence = remembered ?? Self.sequenceAfterPlaylist(at: configuration.path + "/" + paths.playlist)
+
+        let loop = stream.eventLoop
+        let sinkBox = NIOLockedValueBox<HLSSink?>(nil)
+        let writer = HLSFileWriter(root: configuration.path, label: key.description) { error in
+            guard let sink = sinkBox.withLockedValue({ $0 }) else { return }
+            loop.execute { sink.fail(error) }
+        }
+        let sink = HLSSink(
+            key: key, paths: paths, configuration: configuration, firstSequence: firstSequence, writer: writer,
+            eventLoop: loop, logger: logger)
+        sinkBox.withLockedValue { $0 = sink }
+        sink.onFinished = { [weak self] sink in self?.finished(sink) }
+        sink.onDisconnectRequest = { [weak stream] in stream?.disconnectPublisher() }
+        state.withLockedValue { $0.entries[key] = Entry(sink: sink, writer: writer, subscription: nil) }
+        let subscription = registry.subscribe(sink, to: key, configuration: LiveStreamConfiguration())
+        state.withLockedValue { $0.entries[key]?.subscription = subscription }
+        logger.info("hls started", metadata: ["stream": "\(key)", "playlist": "\(paths.playlist)"])
+    }
+
+    /// Closes every open segment, writes the playlists and waits for the files to be on disk.
+    public func shutdown() async {
+        let entries = state.withLockedValue { state in
+            defer { state.entries.removeAll() }
+            return Array(state.entries.values)
+        }
+        for entry in entries {
+            try? await entry.sink.eventLoop.submit { entry.sink.shutDown() }.get()
+            entry.subscription?.cancel()
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                entry.writer.whenIdle { done.resume() }
+            }
+        }
+    }
+
+    /// The streams with an HLS output now.
+    public var activeStreams: [StreamKey] {
+        state.withLockedValue { Array($0.entries.keys) }
+    }
+
+    private func finished(_ sink: HLSSink) {
+        let subscription = state.withLockedValue { state -> LiveSubscription? in
+            guard let entry = state.entries[sink.key], entry.sink === sink else { return nil }
+            state.entries[sink.key] = nil
+            if state.sequences.count >= Self.rememberedStreams, let any = state.sequences.keys.first {
+                state.sequences[any] = nil
+            }
+            state.sequences[sink.key] = sink.upcomingSequence
+            return entry.subscription
+        }
+        subscription?.cancel()
+    }
+
+    /// The sequence number after the last segment of a playlist left by an earlier run, or 0.
+    ///
+    /// One small read when a stream is first published in this process; every later publish of the stream
+    /// uses the number kept in memory.
+    static func sequenceAfterPlaylist(at path: String) -> Int {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return 0 }
+        var mediaSequence = 0
+        var segments = 0
+        for line in text.split(whereSeparator: \.isNewline) {
+            if line.hasPrefix("#EXT-X-MEDIA-SEQUENCE:") {
+                mediaSequence = Int(line.dropFirst("#EXT-X-MEDIA-SEQUENCE:".count)) ?? 0
+            } else if line.hasPrefix("#EXTINF:") {
+                segments += 1
+            }
+        }
+        return mediaSequence + segments
+    }
+}
