@@ -6,6 +6,8 @@ public import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+public import DVR
+public import HLS
 import ServiceLifecycle
 import UnixSignals
 
@@ -23,18 +25,33 @@ public final class Application: Sendable {
     private let group: MultiThreadedEventLoopGroup
     public let registry = StreamRegistry()
     public let rtmpServer: RTMPServer
+    public let hls: HLSController
+    public let dvr: DVRController
+    /// Runs file work that NIO schedules (DVR writes), never on an event loop.
+    private let threadPool: NIOThreadPool
 
     /// - Parameters:
     ///   - configuration: the loaded configuration.
     ///   - configurationPath: the file to reread on SIGHUP (`nil`: the built-in default, not reloadable).
     public init(configuration: ServerConfiguration, configurationPath: String?, logger: Logger) {
         self.configuration = configuration
-        self.current = NIOLockedValueBox(configuration)
+        let current = NIOLockedValueBox(configuration)
+        self.current = current
         self.configurationPath = configurationPath
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         self.rtmpServer = RTMPServer(
             group: group, registry: registry, settings: configuration.rtmpSettings, logger: logger)
+        self.hls = HLSController(registry: registry, logger: logger) { key in
+            current.withLockedValue { $0.vhost(named: key.vhost).hls }
+        }
+        registry.addPublishObserver(hls)
+        self.threadPool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
+        threadPool.start()
+        self.dvr = DVRController(registry: registry, threadPool: threadPool, logger: logger) { key in
+            current.withLockedValue { $0.vhost(named: key.vhost).dvr }
+        }
+        registry.addPublishObserver(dvr)
     }
 
     /// Runs until a graceful shutdown signal; returns once every session is closed.
@@ -44,9 +61,12 @@ public final class Application: Sendable {
         let addresses = configuration.listen.map { (host: $0.host ?? "0.0.0.0", port: $0.port) }
         let rtmp = RTMPService(server: rtmpServer, addresses: addresses)
         let reloader = ReloadService(application: self, logger: logger)
+        // Services stop in reverse order: RTMP sessions end first, so the outputs see every unpublish
+        // before they close their files.
         let serviceGroup = ServiceGroup(
             configuration: .init(
                 services: [
+                    .init(service: OutputsService(hls: hls, dvr: dvr)),
                     .init(service: rtmp),
                     .init(service: reloader),
                 ],
@@ -55,6 +75,7 @@ public final class Application: Sendable {
         logger.info("headwater starting", metadata: ["version": "\(Version.current)", "pid": "\(getpid())"])
         try await serviceGroup.run()
         logger.info("headwater stopped")
+        try await threadPool.shutdownGracefully()
         try await group.shutdownGracefully()
     }
 

@@ -4,13 +4,21 @@ import Foundation
 import Logging
 import Server
 
-/// `headwater [-c FILE] [-t]`: runs the server, or checks a configuration.
+/// `headwater [-c FILE] [-t]` runs the server or checks a configuration; `headwater remux` converts files.
 @main
 struct Headwater: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "headwater",
         abstract: "A live-streaming origin/edge server: RTMP in, RTMP/HLS/FLV out.",
-        version: Version.current)
+        version: Version.current,
+        subcommands: [Serve.self, Remux.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Runs the server (the default when no subcommand is given).
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the server (the default): RTMP ingest and play, HLS, DVR and the HTTP server.")
 
     @Option(name: .customShort("c"), help: "The configuration file (default: conf/headwater.conf, else the built-in default).")
     var configFile: String?
