@@ -167,6 +167,7 @@ let package = Package(
             name: "HLSTests",
             dependencies: [
                 "HLS", "Remux", "Live", "Media", "Config",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -148,9 +148,11 @@ public struct HLSFileRemuxer {
     static func write(_ data: Data, to path: String) throws {
         do {
             try data.write(to: URL(fileURLWithPath: path + ".tmp"))
-            _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: path + ".tmp"))
         } catch {
             throw Failure(description: "cannot write \(path): \(error.localizedDescription)")
+        }
+        guard rename(path + ".tmp", path) == 0 else {
+            throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
         }
     }
 }
