@@ -30,8 +30,13 @@ enum HTTPContentType {
 
     /// The `Content-Type` for a file name, by its extension (case-insensitive).
     static func forFile(named name: String) -> String {
-        guard let dot = name.lastIndex(of: ".") else { return fallback }
-        let ext = name[name.index(after: dot)...].lowercased()
-        return byExtension[ext] ?? fallback
+        fileExtension(of: name).flatMap { byExtension[$0] } ?? fallback
+    }
+
+    /// The lowercased extension of the last path segment of `name`, without the dot; `nil` when there is none.
+    static func fileExtension(of name: String) -> String? {
+        let lastSegment = name.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        guard let dot = lastSegment.lastIndex(of: ".") else { return nil }
+        return lastSegment[lastSegment.index(after: dot)...].lowercased()
     }
 }

@@ -1,0 +1,103 @@
+public import Config
+public import Hummingbird
+public import Logging
+public import NIOCore
+public import NIOPosix
+public import ServiceLifecycle
+
+/// Headwater's HTTP server as a lifecycle service: a Hummingbird application on the shared event loops.
+///
+/// Every request passes, in order:
+/// 1. the access log (one debug line per request),
+/// 2. CORS headers, when `crossdomain` is on,
+/// 3. the routes you add (HTTP-FLV, the API, metrics…),
+/// 4. the file fallback (`HTTPFileResponder`), which answers what no route matched.
+///
+/// Add routes with the `routes` closure, on paths that the file tree does not use:
+/// ```
+/// let http = HTTPServerService(configuration: config.httpServer, group: group, logger: logger) { router in
+///     router.get("/api/v1/versions") { _, _ in "{}" }
+/// }
+/// ```
+/// `run()` listens until graceful shutdown, then stops accepting, lets requests in flight finish and returns.
+/// It does not look at `configuration.enabled`: whoever builds the service group decides whether it runs.
+public final class HTTPServerService: Service {
+    /// Adds routes to the router, after the middleware and before the file fallback.
+    public typealias Routes = (Router<HTTPRequestContext>) -> Void
+
+    private let application: Application<RouterResponder<HTTPRequestContext>>
+    private let port: HTTPListeningPort
+
+    /// Creates the service; nothing listens until `run()`.
+    /// - Parameters:
+    ///   - configuration: The `http_server` block: `listen` (port 0 picks a free port), `dir`, `crossdomain`.
+    ///   - playlistMaxAge: Seconds a `.m3u8` may be cached; about half a segment.
+    ///   - group: The event loops, shared with RTMP; the service never shuts them down.
+    ///   - threadPool: Where files are opened and read.
+    ///   - logger: Lifecycle at info, one line per request at debug, failures at warning.
+    ///   - routes: Adds routes before the file fallback.
+    public init(
+        configuration: HTTPServerConfiguration,
+        playlistMaxAge: Int = 1,
+        group: any EventLoopGroup,
+        threadPool: NIOThreadPool = .singleton,
+        logger: Logger,
+        routes: Routes = { _ in }
+    ) {
+        let settings = HTTPFileServerSettings(configuration: configuration, playlistMaxAge: playlistMaxAge)
+        let router = Self.makeRouter(settings: settings, threadPool: threadPool, routes: routes)
+        let port = HTTPListeningPort()
+        self.port = port
+        self.application = Application(
+            router: router,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.listen.host ?? "0.0.0.0", port: configuration.listen.port)),
+            onServerRunning: { channel in
+                await port.bound(channel.localAddress?.port ?? 0)
+            },
+            eventLoopGroupProvider: .shared(group),
+            logger: logger)
+    }
+
+    /// Listens and serves until graceful shutdown.
+    /// - Throws: When binding fails.
+    public func run() async throws {
+        do {
+            try await application.run()
+        } catch {
+            await port.stopped(error)
+            throw error
+        }
+        await port.stopped(HTTPServerError.stopped)
+    }
+
+    /// The port the server listens on, once it does (the one chosen when `listen` asked for port 0).
+    /// - Throws: `HTTPServerError.stopped` or the bind error when the server stopped or never started.
+    public var listeningPort: Int {
+        get async throws { try await port.value() }
+    }
+
+    /// Builds the router the service runs: the middleware chain, your routes and the file fallback.
+    ///
+    /// Tests use it to drive the same chain in-process (`Application(router:)` with `.router` testing).
+    /// - Parameters:
+    ///   - settings: What the file fallback serves, and whether CORS headers are added.
+    ///   - threadPool: Where files are opened and read.
+    ///   - routes: Adds routes before the file fallback.
+    /// - Returns: The router.
+    public static func makeRouter(
+        settings: HTTPFileServerSettings,
+        threadPool: NIOThreadPool = .singleton,
+        routes: Routes = { _ in }
+    ) -> Router<HTTPRequestContext> {
+        let router = Router(context: HTTPRequestContext.self)
+        // Middleware applies to the routes added after it, and to the router's not-found answer.
+        router.add(middleware: HTTPAccessLogMiddleware())
+        if settings.crossdomain {
+            router.add(middleware: HTTPCORSMiddleware<HTTPRequestContext>())
+        }
+        router.add(middleware: HTTPFileResponder<HTTPRequestContext>(settings: settings, threadPool: threadPool))
+        routes(router)
+        return router
+    }
+}
