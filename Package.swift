@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "HTTPServer",
             dependencies: [
-                "Live", "Config",
+                "Live", "Config", "DVR",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

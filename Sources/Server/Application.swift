@@ -8,6 +8,7 @@ import NIOCore
 import NIOPosix
 public import DVR
 public import HLS
+import HTTPServer
 import ServiceLifecycle
 import UnixSignals
 
@@ -61,15 +62,18 @@ public final class Application: Sendable {
         let addresses = configuration.listen.map { (host: $0.host ?? "0.0.0.0", port: $0.port) }
         let rtmp = RTMPService(server: rtmpServer, addresses: addresses)
         let reloader = ReloadService(application: self, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: OutputsService(hls: hls, dvr: dvr))
+        ]
+        if configuration.httpServer.enabled {
+            services.append(.init(service: makeHTTPService()))
+        }
+        services += [.init(service: rtmp), .init(service: reloader)]
         // Services stop in reverse order: RTMP sessions end first, so the outputs see every unpublish
         // before they close their files.
         let serviceGroup = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: OutputsService(hls: hls, dvr: dvr)),
-                    .init(service: rtmp),
-                    .init(service: reloader),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         logger.info("headwater starting", metadata: ["version": "\(Version.current)", "pid": "\(getpid())"])
@@ -77,6 +81,22 @@ public final class Application: Sendable {
         logger.info("headwater stopped")
         try await threadPool.shutdownGracefully()
         try await group.shutdownGracefully()
+    }
+
+    /// The HTTP server: the API routes, then the files under `http_server.dir` (HLS, DVR recordings).
+    private func makeHTTPService() -> HTTPServerService {
+        let http = configuration.httpServer
+        // A CDN may keep a playlist about half a segment: players then see each new segment in time.
+        let fragments = configuration.vhosts.values.filter(\.hls.enabled).map(\.hls.fragment)
+        let shortest = fragments.min() ?? .seconds(2)
+        let playlistMaxAge = max(1, Int(shortest.components.seconds / 2))
+        let catalog = dvr.catalog
+        let serverID = "headwater-\(Version.current)-\(getpid())"
+        return HTTPServerService(
+            configuration: http, playlistMaxAge: playlistMaxAge, group: group, threadPool: threadPool, logger: logger
+        ) { router in
+            DVRListingRoute.add(to: router, catalog: catalog, httpRoot: http.dir, serverID: serverID)
+        }
     }
 
     /// Rereads the configuration file; a broken file is reported and the running configuration kept.
