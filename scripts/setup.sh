@@ -7,6 +7,7 @@ packages=(
   ffmpeg libavformat-dev libavcodec-dev libavutil-dev     # libav (transcode), ffmpeg/ffprobe (tests)
   libswscale-dev libswresample-dev
   rtmpdump                                                # interop tests
+  flvmeta                                                 # DVR tests: checks the keyframe index
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
 )
 

@@ -4,17 +4,26 @@ import Foundation
 /// working folder. Stopped (by pid) when released.
 final class HeadwaterServer: @unchecked Sendable {
     let rtmpPort: Int
+    /// The HTTP server's port, when the test asked for one.
+    let httpPort: Int?
     let directory: URL
     let configPath: String
     let process: ChildProcess
 
-    /// - Parameter vhostBody: directives placed inside `vhost __defaultVhost__ { }`.
-    /// - Parameter extra: directives placed at the root of the config.
-    init(vhostBody: String = "", extra: String = "") throws {
+    /// - Parameter vhostBody: directives placed inside `vhost __defaultVhost__ { }`; `$DIR` is the server's folder.
+    /// - Parameter extra: directives placed at the root of the config; `$DIR` as above.
+    /// - Parameter http: whether to run the HTTP server, serving `$DIR/html`.
+    init(vhostBody: String = "", extra: String = "", http: Bool = false) throws {
         rtmpPort = Ports.free()
+        httpPort = http ? Ports.free() : nil
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hw-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         configPath = directory.appendingPathComponent("headwater.conf").path
+        let vhostBody = vhostBody.replacingOccurrences(of: "$DIR", with: directory.path)
+        var extra = extra.replacingOccurrences(of: "$DIR", with: directory.path)
+        if let httpPort {
+            extra += "\nhttp_server { enabled on; listen 127.0.0.1:\(httpPort); dir \(directory.path)/html; }\n"
+        }
         let config = """
             listen \(rtmpPort);
             pid \(directory.path)/headwater.pid;
@@ -28,7 +37,7 @@ final class HeadwaterServer: @unchecked Sendable {
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         process = try ChildProcess(Tools.headwaterBinary, ["-c", configPath], name: "headwater")
         let deadline = Date().addingTimeInterval(20)
-        while !Ports.isOpen(rtmpPort) {
+        while !Ports.isOpen(rtmpPort) || !(httpPort.map(Ports.isOpen) ?? true) {
             guard process.isRunning, Date() < deadline else {
                 let log = process.output
                 process.stop()
@@ -39,6 +48,14 @@ final class HeadwaterServer: @unchecked Sendable {
     }
 
     func url(_ path: String = "live/test") -> String { "rtmp://127.0.0.1:\(rtmpPort)/\(path)" }
+
+    /// `http://127.0.0.1:PORT/path` on the HTTP server.
+    func httpURL(_ path: String) -> String { "http://127.0.0.1:\(httpPort ?? 0)/\(path)" }
+
+    var http: HTTPTestClient { HTTPTestClient(port: httpPort ?? 0) }
+
+    /// The folder HLS and DVR write into in these tests (`$DIR/html`).
+    var htmlPath: String { directory.appendingPathComponent("html").path }
 
     var log: String { process.output }
 
