@@ -88,9 +88,13 @@ public struct HLSFileRemuxer {
             }
             while let tag = try Self.flv({ try buffer.readFLVTag() }) {
                 guard tag.kind != .data else { continue }
-                let packet = MediaPacket(
-                    kind: tag.kind, timestamp: Int64(tag.timestamp),
-                    flags: .classify(kind: tag.kind, payload: tag.data), payload: tag.data)
+                let flags = MediaPacket.Flags.classify(kind: tag.kind, payload: tag.data)
+                // The muxer keeps audio frames (for one PES) and sequence headers past this call. Give it its own
+                // copies of those small payloads: a slice would pin the 8 MiB read buffer, and every later read
+                // would then need fresh memory instead of reusing it. Video payloads are used at once and stay slices.
+                let retained = tag.kind == .audio || flags.contains(.sequenceHeader)
+                let payload = retained ? ByteBuffer(buffer: tag.data) : tag.data
+                let packet = MediaPacket(kind: tag.kind, timestamp: Int64(tag.timestamp), flags: flags, payload: payload)
                 if packet.isSequenceHeader {
                     var unused = ByteBuffer()
                     if case .configurationChanged = try? remuxer.append(packet, into: &unused), segmenter.isOpen {
