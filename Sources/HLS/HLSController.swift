@@ -14,6 +14,8 @@ public final class HLSController: LivePublishObserver, Sendable {
     private struct Entry {
         let sink: HLSSink
         let writer: HLSFileWriter
+        /// The writer's way back to the sink; emptied when the sink ends, which breaks the reference cycle.
+        let sinkBox: NIOLockedValueBox<HLSSink?>
         var subscription: LiveSubscription?
     }
 
@@ -67,7 +69,7 @@ public final class HLSController: LivePublishObserver, Sendable {
         sinkBox.withLockedValue { $0 = sink }
         sink.onFinished = { [weak self] sink in self?.finished(sink) }
         sink.onDisconnectRequest = { [weak stream] in stream?.disconnectPublisher() }
-        state.withLockedValue { $0.entries[key] = Entry(sink: sink, writer: writer, subscription: nil) }
+        state.withLockedValue { $0.entries[key] = Entry(sink: sink, writer: writer, sinkBox: sinkBox, subscription: nil) }
         let subscription = registry.subscribe(sink, to: key, configuration: LiveStreamConfiguration())
         state.withLockedValue { $0.entries[key]?.subscription = subscription }
         logger.info("hls started", metadata: ["stream": "\(key)", "playlist": "\(paths.playlist)"])
@@ -82,6 +84,7 @@ public final class HLSController: LivePublishObserver, Sendable {
         for entry in entries {
             try? await entry.sink.eventLoop.submit { entry.sink.shutDown() }.get()
             entry.subscription?.cancel()
+            entry.sinkBox.withLockedValue { $0 = nil }
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                 entry.writer.whenIdle { done.resume() }
             }
@@ -101,6 +104,7 @@ public final class HLSController: LivePublishObserver, Sendable {
                 state.sequences[any] = nil
             }
             state.sequences[sink.key] = sink.upcomingSequence
+            entry.sinkBox.withLockedValue { $0 = nil }
             return entry.subscription
         }
         subscription?.cancel()

@@ -93,7 +93,7 @@ public final class HLSFileWriter: @unchecked Sendable {
                 return
             }
             if rename(absolute(temporaryPath), absolute(finalPath)) != 0 {
-                failSegment(Self.failure(finalPath))
+                failSegment(Self.failure(temporaryPath))
             }
         }
     }

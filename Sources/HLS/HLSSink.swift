@@ -107,8 +107,16 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
     // MARK: Publish lifecycle
 
     private func publishStarted() {
+        // Finished: the controller is unsubscribing this sink and a new one takes the stream.
+        guard phase != .finished else { return }
         timer?.cancel()
         timer = nil
+        if phase == .disposing {
+            // The old playlist was ended (RFC 8216 §6.2.1: nothing follows an ENDLIST): start a new window,
+            // numbering on, and remove the old segments now rather than never.
+            writer.remove(window.allSegments.map(\.path))
+            window = HLSWindow(window: window.window, minimumTargetDuration: window.minimumTargetDuration)
+        }
         if publishes > 0 || phase == .disposing {
             segmenter.markDiscontinuity()
             nextDate = nil
@@ -194,6 +202,8 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
             openSegment(discontinuity: discontinuity)
         case .cut(let duration, let discontinuity):
             closeSegment(duration: duration)
+            // Closing can fail (the disk fell behind): then wait for the next keyframe after the pause.
+            guard segmenter.isOpen, !disabledForPublish else { return }
             openSegment(discontinuity: discontinuity)
         case .closeAndSkip(let duration):
             closeSegment(duration: duration)
@@ -251,6 +261,10 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
     // MARK: Segments
 
     private func openSegment(discontinuity: Bool) {
+        if let stale = segment {
+            writer.abandonSegment(temporaryPath: stale.temporaryPath)
+            nextSequence = stale.sequence
+        }
         let date = nextDate ?? now()
         let sequence = nextSequence
         nextSequence += 1
@@ -301,15 +315,26 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
     /// A write failed (reported by the writer, hopped to this loop) or the disk fell behind.
     func fail(_ error: HLSWriteError) {
         eventLoop.preconditionInEventLoop()
-        if let open = segment {
+        // Only the segment the error is about is dropped: an error about the playlist or a closed segment
+        // arrives after the next segment opened, and that one is healthy.
+        var dropped = false
+        if let open = segment, error.path == open.temporaryPath {
+            dropped = true
             writer.abandonSegment(temporaryPath: open.temporaryPath)
             segment = nil
             segmenter.abandon()
             nextDate = nil
+            // The number was never published: reuse it, so media sequence numbers stay dense.
+            nextSequence = open.sequence
         }
         guard phase == .publishing, !disabledForPublish else { return }
         switch configuration.onError {
         case .continue:
+            guard dropped else {
+                // The open segment is fine (a playlist or an earlier segment failed): keep it going.
+                logger.error("hls: \(error)", metadata: ["stream": "\(key)"])
+                return
+            }
             if pausedUntil == nil {
                 logger.error("hls: \(error); segment dropped, retrying shortly", metadata: ["stream": "\(key)"])
             }
@@ -320,7 +345,8 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
         case .disconnect:
             logger.error("hls: \(error); disconnecting the publisher", metadata: ["stream": "\(key)"])
             disabledForPublish = true
-            onDisconnectRequest?()
+            // Not inline: this runs inside the stream's delivery, and closing the publisher re-enters it.
+            eventLoop.execute { [self] in onDisconnectRequest?() }
         }
     }
 

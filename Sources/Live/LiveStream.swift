@@ -126,11 +126,13 @@ public final class LiveStream: @unchecked Sendable {
         flushRelays()
     }
 
-    /// Asks the publisher's connection to close (an output's error policy, an operator's kick).
-    /// Call on `eventLoop`; does nothing when nobody publishes or the publisher cannot be closed.
+    /// Asks the publisher's connection to close (an output's error policy, an operator's kick), on a later
+    /// turn of `eventLoop`. Call on `eventLoop`; does nothing when nobody publishes or it cannot be closed.
     public func disconnectPublisher() {
         eventLoop.preconditionInEventLoop()
-        disconnectHandler?()
+        guard let handler = disconnectHandler else { return }
+        // Never inline: the caller may be inside this stream's delivery, which closing the publisher re-enters.
+        eventLoop.execute { handler() }
     }
 
     // MARK: Consumers

@@ -77,7 +77,13 @@ public final class Application: Sendable {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         logger.info("headwater starting", metadata: ["version": "\(Version.current)", "pid": "\(getpid())"])
-        try await serviceGroup.run()
+        do {
+            try await serviceGroup.run()
+        } catch {
+            try? await threadPool.shutdownGracefully()
+            try? await group.shutdownGracefully()
+            throw error
+        }
         logger.info("headwater stopped")
         try await threadPool.shutdownGracefully()
         try await group.shutdownGracefully()

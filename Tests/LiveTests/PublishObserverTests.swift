@@ -65,10 +65,13 @@ private final class SubscribingObserver: LivePublishObserver, @unchecked Sendabl
         loop.run()
         let session = try future.wait()
         session.stream.disconnectPublisher()
+        #expect(calls.count == 0)  // a loop turn later, never inside the caller
+        loop.run()
         #expect(calls.count == 1)
         session.finish()
         loop.run()
         session.stream.disconnectPublisher()
+        loop.run()
         #expect(calls.count == 1)
     }
 }
