@@ -208,16 +208,10 @@ private struct SegmentOutput {
 
     private mutating func flush() throws {
         let count = pending.readableBytes
-        try pending.withUnsafeReadableBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw HLSFileRemuxer.Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
-                }
-                offset += written
-            }
+        do {
+            try HLSFileWriter.writeAll(pending, to: descriptor, path: path)
+        } catch {
+            throw HLSFileRemuxer.Failure(description: "\(error)")
         }
         totalBytes += count
         pending.clear()

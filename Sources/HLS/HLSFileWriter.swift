@@ -175,7 +175,9 @@ public final class HLSFileWriter: @unchecked Sendable {
         HLSWriteError(path: path, reason: String(cString: strerror(errno)))
     }
 
-    private static func writeAll(_ bytes: ByteBuffer, to descriptor: CInt, path: String) throws {
+    /// Writes every byte of `bytes`, retrying short and interrupted writes.
+    /// - Throws: `HLSWriteError` naming `path`.
+    static func writeAll(_ bytes: ByteBuffer, to descriptor: CInt, path: String) throws {
         try bytes.withUnsafeReadableBytes { raw in
             var offset = 0
             while offset < raw.count {
