@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -58,9 +61,31 @@ let package = Package(
         ),
         .target(name: "Config", swiftSettings: upcoming),
         .target(
+            name: "Sessions",
+            dependencies: [
+                "Live",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "Hooks",
+            dependencies: [
+                "Sessions", "Config", "Live",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "Ingest",
             dependencies: [
-                "RTMP", "Live", "Media",
+                "RTMP", "Live", "Media", "Sessions",
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -77,6 +102,7 @@ let package = Package(
         .target(
             name: "HLS",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "Remux", "Live", "Media", "Config",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -88,6 +114,7 @@ let package = Package(
         .target(
             name: "DVR",
             dependencies: [
+                .product(name: "Metrics", package: "swift-metrics"),
                 "Live", "Media", "Config",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -99,7 +126,9 @@ let package = Package(
         .target(
             name: "HTTPServer",
             dependencies: [
-                "Live", "Config", "DVR",
+                "Live", "Config", "DVR", "Sessions", "Media",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -112,7 +141,9 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Ingest", "Live", "Config", "RTMP", "Media", "HLS", "DVR", "HTTPServer", "Remux",
+                "Ingest", "Live", "Config", "RTMP", "Media", "HLS", "DVR", "HTTPServer", "Remux", "Sessions", "Hooks",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -161,6 +192,23 @@ let package = Package(
         ),
         .testTarget(name: "ConfigTests", dependencies: ["Config"], swiftSettings: upcoming),
         .testTarget(
+            name: "SessionsTests",
+            dependencies: ["Sessions", "Live", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "HooksTests",
+            dependencies: [
+                "Hooks", "Sessions", "Config",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "RemuxTests",
             dependencies: ["Remux", "Media", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: upcoming
@@ -190,7 +238,7 @@ let package = Package(
         .testTarget(
             name: "HTTPServerTests",
             dependencies: [
-                "HTTPServer", "Config",
+                "HTTPServer", "Config", "Sessions", "Live", "Media",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -203,7 +251,7 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: [
-                "Ingest", "RTMP", "Live", "Media",
+                "Ingest", "RTMP", "Live", "Media", "Sessions",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

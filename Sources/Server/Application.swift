@@ -9,6 +9,7 @@ import NIOPosix
 public import DVR
 public import HLS
 import HTTPServer
+public import Sessions
 import ServiceLifecycle
 import UnixSignals
 
@@ -25,6 +26,10 @@ public final class Application: Sendable {
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     public let registry = StreamRegistry()
+    /// Every client connection (RTMP and HTTP-FLV): the API's clients, kicks, and `max_connections` for all protocols.
+    public let clients: ClientRegistry
+    /// Decides connect, publish and play (access rules, HTTP hooks) and hears when they end.
+    let policy: any SessionPolicy
     public let rtmpServer: RTMPServer
     public let hls: HLSController
     public let dvr: DVRController
@@ -41,6 +46,8 @@ public final class Application: Sendable {
         self.configurationPath = configurationPath
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        self.clients = ClientRegistry(maxConnections: configuration.maxConnections)
+        self.policy = AllowAllPolicy()
         self.rtmpServer = RTMPServer(
             group: group, registry: registry, settings: configuration.rtmpSettings, logger: logger)
         self.hls = HLSController(registry: registry, logger: logger) { key in

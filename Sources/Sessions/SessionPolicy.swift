@@ -1,0 +1,65 @@
+public import NIOCore
+
+/// The moments a client asks to do something that may be refused (SRS's on_connect, on_publish, on_play).
+public enum SessionAction: String, Sendable, Hashable {
+    case connect
+    case publish
+    case play
+}
+
+/// The moments a client stops doing something (SRS's on_close, on_unpublish, on_stop); never refused.
+public enum SessionEnd: String, Sendable, Hashable {
+    case close
+    case unpublish
+    case stop
+}
+
+/// What a policy answers.
+public enum SessionDecision: Sendable, Hashable {
+    case allow
+    /// Refused; the reason goes to the client (RTMP status description, HTTP body) and the log.
+    case deny(reason: String)
+}
+
+/// Decides whether a client may connect, publish or play (access rules, HTTP hooks), and hears
+/// when it stops. Implementations must never block the caller's loop: slow answers (hooks) come
+/// back through the future, bounded by their own timeout.
+public protocol SessionPolicy: Sendable {
+    /// - Parameters:
+    ///   - client: the client's id (SRS `client_id`) and what it asks for (the vhost, app, stream
+    ///     and param of the publish or play; for `connect`, the tcUrl's).
+    ///   - eventLoop: the caller's loop, on which the future completes.
+    func authorize(_ action: SessionAction, client: ClientSessionSnapshot, on eventLoop: any EventLoop)
+        -> EventLoopFuture<SessionDecision>
+
+    /// Fire and forget: the caller does not wait.
+    func sessionDidEnd(_ end: SessionEnd, client: ClientSessionSnapshot)
+}
+
+/// A client's id and info at one moment, as a policy sees it.
+public struct ClientSessionSnapshot: Sendable, Hashable {
+    public var id: UInt64
+    public var info: ClientInfo
+
+    public init(id: UInt64, info: ClientInfo) {
+        self.id = id
+        self.info = info
+    }
+}
+
+extension ClientSession {
+    public var snapshot: ClientSessionSnapshot { ClientSessionSnapshot(id: id, info: info) }
+}
+
+/// Allows everything: the policy when no access rules or hooks are configured.
+public struct AllowAllPolicy: SessionPolicy {
+    public init() {}
+
+    public func authorize(_ action: SessionAction, client: ClientSessionSnapshot, on eventLoop: any EventLoop)
+        -> EventLoopFuture<SessionDecision>
+    {
+        eventLoop.makeSucceededFuture(.allow)
+    }
+
+    public func sessionDidEnd(_ end: SessionEnd, client: ClientSessionSnapshot) {}
+}
