@@ -9,6 +9,7 @@ packages=(
   rtmpdump                                                # interop tests
   flvmeta                                                 # DVR tests: checks the keyframe index
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  chromium tesseract-ocr                                  # web page test: headless screenshot, OCR
 )
 
 missing=()

@@ -40,6 +40,8 @@ public final class Application: Sendable {
     ///   - configuration: the loaded configuration.
     ///   - configurationPath: the file to reread on SIGHUP (`nil`: the built-in default, not reloadable).
     public init(configuration: ServerConfiguration, configurationPath: String?, logger: Logger) {
+        // Before any component exists: swift-metrics binds each metric to the factory at its creation.
+        MetricsBootstrap.bootstrapOnce()
         self.configuration = configuration
         let current = NIOLockedValueBox(configuration)
         self.current = current
@@ -73,7 +75,9 @@ public final class Application: Sendable {
             .init(service: OutputsService(hls: hls, dvr: dvr))
         ]
         if configuration.httpServer.enabled {
-            services.append(.init(service: makeHTTPService()))
+            let bitrates = StreamBitrateService(streams: registry)
+            services.append(.init(service: bitrates))
+            services.append(.init(service: makeHTTPService(bitrates: bitrates)))
         }
         services += [.init(service: rtmp), .init(service: reloader)]
         // Services stop in reverse order: RTMP sessions end first, so the outputs see every unpublish
@@ -97,7 +101,7 @@ public final class Application: Sendable {
     }
 
     /// The HTTP server: the API routes, then the files under `http_server.dir` (HLS, DVR recordings).
-    private func makeHTTPService() -> HTTPServerService {
+    private func makeHTTPService(bitrates: StreamBitrateService) -> HTTPServerService {
         let http = configuration.httpServer
         // A CDN may keep a playlist about half a segment: players then see each new segment in time.
         let fragments = configuration.vhosts.values.filter(\.hls.enabled).map(\.hls.fragment)
@@ -105,10 +109,17 @@ public final class Application: Sendable {
         let playlistMaxAge = max(1, Int(shortest.components.seconds / 2))
         let catalog = dvr.catalog
         let serverID = "headwater-\(Version.current)-\(getpid())"
+        let metrics = ServerMetrics(
+            registry: MetricsBootstrap.registry, clients: clients, bitrates: bitrates)
+        let files = HTTPFileServerSettings(configuration: http, playlistMaxAge: playlistMaxAge)
+        let page = WebPage(rtmpPort: configuration.listen.first?.port ?? 1935)
+        let threadPool = self.threadPool
         return HTTPServerService(
             configuration: http, playlistMaxAge: playlistMaxAge, group: group, threadPool: threadPool, logger: logger
         ) { router in
             DVRListingRoute.add(to: router, catalog: catalog, httpRoot: http.dir, serverID: serverID)
+            MetricsRoute.add(to: router, metrics: metrics)
+            WebPageRoute.add(to: router, page: page, files: files, threadPool: threadPool)
         }
     }
 
