@@ -35,6 +35,8 @@ public final class Application: Sendable {
     public let dvr: DVRController
     /// Runs file work that NIO schedules (DVR writes), never on an event loop.
     private let threadPool: NIOThreadPool
+    /// The HTTP-FLV mounts (`http_remux`), replaced on reload.
+    private let flvMounts: HTTPFLVMounts
 
     /// - Parameters:
     ///   - configuration: the loaded configuration.
@@ -48,6 +50,7 @@ public final class Application: Sendable {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         self.clients = ClientRegistry(maxConnections: configuration.maxConnections)
         self.policy = AllowAllPolicy()
+        self.flvMounts = HTTPFLVMounts(configuration.httpFLVMounts)
         self.rtmpServer = RTMPServer(
             group: group, registry: registry, settings: configuration.rtmpSettings, logger: logger)
         self.hls = HLSController(registry: registry, logger: logger) { key in
@@ -106,7 +109,8 @@ public final class Application: Sendable {
         let catalog = dvr.catalog
         let serverID = "headwater-\(Version.current)-\(getpid())"
         return HTTPServerService(
-            configuration: http, playlistMaxAge: playlistMaxAge, group: group, threadPool: threadPool, logger: logger
+            configuration: http, playlistMaxAge: playlistMaxAge, group: group, threadPool: threadPool, logger: logger,
+            registry: registry, flvMounts: flvMounts, clients: clients, policy: policy
         ) { router in
             DVRListingRoute.add(to: router, catalog: catalog, httpRoot: http.dir, serverID: serverID)
         }
@@ -127,6 +131,7 @@ public final class Application: Sendable {
             }
             let changed = fresh.vhostChanges(from: previous)
             rtmpServer.reload(fresh.rtmpSettings)
+            flvMounts.update(fresh.httpFLVMounts)
             if fresh.listen != configuration.listen {
                 logger.warning("reload: listen addresses change only on restart")
             }
