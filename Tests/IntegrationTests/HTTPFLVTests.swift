@@ -162,6 +162,27 @@ struct HTTPFLVTests {
         #expect(player.read(upTo: 200_000).bytes.count == 200_000)
     }
 
+    @Test("SIGTERM ends HTTP-FLV responses with the terminating chunk and the server exits at once")
+    func shutdownEndsResponses() throws {
+        let (server, publisher) = try Self.publishing()
+        defer { publisher.stop() }
+        let player = try Self.open(server, timeout: 10)
+        #expect(player.read(upTo: 20_000).bytes.count == 20_000)
+        let started = Date()
+        server.process.signal(SIGTERM)
+        #expect(server.process.waitForExit(timeout: 8), "headwater still running:\n\(server.log)")
+        #expect(Date().timeIntervalSince(started) < 5)
+        // After the publisher's end the response waits for a republish; the shutdown ends it cleanly.
+        var rest: [UInt8] = []
+        var closed = false
+        while !closed {
+            let (bytes, peerClosed) = player.read(upTo: 1 << 20)
+            rest += bytes
+            closed = peerClosed || bytes.isEmpty
+        }
+        #expect(rest.suffix(5) == Array("0\r\n\r\n".utf8), "ends with \(rest.suffix(16))")
+    }
+
     /// Results written by concurrent readers.
     final class Collected: @unchecked Sendable {
         private let lock = NSLock()
