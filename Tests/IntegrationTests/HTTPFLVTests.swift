@@ -103,6 +103,11 @@ struct HTTPFLVTests {
         defer { publisher.stop() }
         let missing = try server.http.get("/live/nobody.flv")
         #expect(missing.status == 404)
+        // A mount-shaped path that is not live is a file (DVR recordings are named so).
+        try FileManager.default.createDirectory(atPath: server.htmlPath + "/live", withIntermediateDirectories: true)
+        try "recorded".write(toFile: server.htmlPath + "/live/old.flv", atomically: true, encoding: .utf8)
+        let recording = try server.http.get("/live/old.flv")
+        #expect(recording.status == 200 && recording.text == "recorded")
 
         // The RTMP publisher may hold a slot too: players are admitted until the bound, then refused.
         var players: [RawSocket] = []
