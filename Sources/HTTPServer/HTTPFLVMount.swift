@@ -1,3 +1,4 @@
+import Config
 public import Live
 public import NIOCore
 
@@ -5,9 +6,6 @@ public import NIOCore
 public struct HTTPFLVMount: Sendable, Hashable {
     /// How long a player whose stream lost its publisher waits for a republish before its response ends.
     public static let defaultRepublishTimeout: TimeAmount = .seconds(30)
-    /// The name SRS gives the vhost used when a client names none.
-    public static let defaultVhostName = "__defaultVhost__"
-
     /// The vhost whose streams the mount serves.
     public var vhost: String
     /// The mount as matched: `[vhost]` replaced (dropped with its `/` for the default vhost), no leading `/`.
@@ -29,7 +27,7 @@ public struct HTTPFLVMount: Sendable, Hashable {
         self.live = live
         self.republishTimeout = republishTimeout
         var pattern = mount.drop { $0 == "/" }
-        if vhost == Self.defaultVhostName, pattern.hasPrefix(Variable.vhost.token + "/") {
+        if vhost == VhostConfiguration.defaultName, pattern.hasPrefix(Variable.vhost.token + "/") {
             pattern = pattern.dropFirst(Variable.vhost.token.count + 1)
         }
         self.pattern = String(pattern).replacing(Variable.vhost.token, with: vhost)
