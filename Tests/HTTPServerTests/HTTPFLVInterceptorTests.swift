@@ -268,6 +268,40 @@ import Testing
         #expect(harness.clients.count == 0)
     }
 
+    @Test func aPlayerWaitsForWritabilityAndIsCutThenDroppedWhenItStaysBehind() throws {
+        let harness = try Harness()
+        try harness.publish(Self.media)
+        try harness.request("GET /live/s.flv HTTP/1.1\r\n\r\n")
+        _ = try harness.output()
+        func gop(at start: Int64, seconds: Int64) -> [MediaPacket] {
+            (0..<(seconds * 25)).map { frame in
+                MediaPacket(
+                    kind: .video, timestamp: start + frame * 40, flags: frame == 0 ? [.keyframe] : [],
+                    payload: ByteBuffer(bytes: [frame == 0 ? 0x17 : 0x27, 1, 0, 0, 0, 1, 2, 3]))
+            }
+        }
+        // Not writable: packets wait, and go out in order once the socket drains.
+        harness.channel.isWritable = false
+        try harness.publish(gop(at: 100, seconds: 1))
+        #expect(try harness.output().readableBytes == 0)
+        harness.channel.isWritable = true
+        harness.channel.pipeline.fireChannelWritabilityChanged()
+        let (_, drained, _) = try Self.parseChunked(ByteBuffer(string: "x\r\n\r\n").merged(with: try harness.output()))
+        var flv = drained
+        var timestamps: [UInt32] = []
+        while let tag = try flv.readFLVTag() { timestamps.append(tag.timestamp) }
+        let expected: [UInt32] = (0..<25).map { (frame: UInt32) -> UInt32 in 100 + frame * 40 }
+        #expect(timestamps == expected)
+
+        // Staying behind: the queue (10 s) is cut back at each long GOP, and the player given up after three cuts.
+        harness.channel.isWritable = false
+        for index in 0..<4 {
+            try harness.publish(gop(at: 2_000 + Int64(index) * 12_000, seconds: 12))
+        }
+        #expect(!harness.channel.isActive)
+        #expect(harness.clients.count == 0)
+    }
+
     @Test func aKickClosesTheConnection() throws {
         let harness = try Harness()
         try harness.publish(Self.media)
