@@ -1,6 +1,6 @@
 import HummingbirdCore
-public import Logging
-public import NIOCore
+import Logging
+import NIOCore
 import NIOHTTP1
 
 /// Hummingbird's HTTP/1 child channel with `HTTPFLVInterceptor` added right after the request decoder,

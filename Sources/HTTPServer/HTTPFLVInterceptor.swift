@@ -23,7 +23,7 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     /// The largest part of the write buffer a player may fill before it counts as not writable.
-    static let writeBufferWaterMark = WriteBufferWaterMark(low: 256 << 10, high: 1 << 20)
+    static let writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 256 << 10, high: 1 << 20)
 
     private enum State {
         /// Requests go to Hummingbird.
@@ -250,14 +250,16 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
         let version = head?.version ?? .http1_1
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
         if head?.method != .HEAD { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// Ends a streaming response cleanly (the terminating chunk for HTTP/1.1), then closes.
     private func finish(_ context: ChannelHandlerContext, reason: String) {
         guard case .streaming = state else { return }
         tearDown(reason: reason)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
     }
 
     private func close(_ context: ChannelHandlerContext, reason: String) {
