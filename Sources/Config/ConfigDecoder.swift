@@ -160,6 +160,9 @@ struct ConfigDecoder {
         if let dvr = block.first(DirectiveName.dvr) {
             vhost.dvr = try self.dvr(dvr)
         }
+        if let remux = block.first(DirectiveName.httpRemux) {
+            vhost.httpRemux = try self.httpRemux(remux)
+        }
         return vhost
     }
 

@@ -7,6 +7,7 @@ enum DirectiveContext: Hashable, Sendable {
     case hls
     case dvr
     case httpServer
+    case httpRemux
 }
 
 /// What Headwater does with a directive it recognises.
@@ -75,6 +76,9 @@ enum DirectiveName {
     static let httpServer = "http_server"
     static let dir = "dir"
     static let crossdomain = "crossdomain"
+
+    static let httpRemux = "http_remux"
+    static let mount = "mount"
 }
 
 /// Which directives Headwater knows, where, and in what shape. Anything absent here is unsupported.
@@ -86,7 +90,7 @@ enum DirectiveTable {
     /// are SRS 1.x's vhost-level spelling of what `cluster { }` holds today.
     private static let plannedRoot = ["http_api", "stats", "heartbeat"]
     private static let plannedVhost = [
-        "http_remux", "cluster", "transcode", "forward", "http_hooks", "ingest", "security", "refer", "mode", "origin",
+        "cluster", "transcode", "forward", "http_hooks", "ingest", "security", "refer", "mode", "origin",
     ]
     /// SRS's AES-128 segment encryption (DESIGN: HLS keys come later). SRS's other `hls` directives
     /// (`hls_ctx`, `hls_ts_floor`, `hls_use_fmp4`...) are simply unsupported.
@@ -118,6 +122,7 @@ enum DirectiveTable {
             DirectiveName.publish: .block(.publish, arguments: 0...0, repeatable: false),
             DirectiveName.hls: .block(.hls, arguments: 0...0, repeatable: false),
             DirectiveName.dvr: .block(.dvr, arguments: 0...0, repeatable: false),
+            DirectiveName.httpRemux: .block(.httpRemux, arguments: 0...0, repeatable: false),
         ].merging(planned(plannedVhost)) { known, _ in known },
         .play: [
             DirectiveName.gopCache: single,
@@ -160,6 +165,10 @@ enum DirectiveTable {
             DirectiveName.listen: single,
             DirectiveName.dir: single,
             DirectiveName.crossdomain: single,
+        ],
+        .httpRemux: [
+            DirectiveName.enabled: single,
+            DirectiveName.mount: single,
         ],
     ]
 

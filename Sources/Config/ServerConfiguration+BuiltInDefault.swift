@@ -126,6 +126,15 @@ extension ServerConfiguration {
                 # Timestamps in the files: full (start at 0, keep monotonic), zero (start at 0), off (default full).
                 time_jitter full;
             }
+
+            # HTTP-FLV: players GET the mount's path on the HTTP server and receive the live stream as FLV.
+            http_remux {
+                # Whether streams are served as HTTP-FLV (default off; this file turns it on).
+                enabled on;
+                # The URL path, with [vhost] [app] [stream]; only .flv mounts. For the default vhost the leading
+                # [vhost]/ is dropped, so /live/livestream.flv plays live/livestream (default [vhost]/[app]/[stream].flv).
+                mount [vhost]/[app]/[stream].flv;
+            }
         }
 
         """#

@@ -22,6 +22,8 @@ public struct VhostConfiguration: Sendable, Hashable {
     public var hls = HLSConfiguration()
     /// DVR recording (SRS `dvr { }`).
     public var dvr = DVRConfiguration()
+    /// HTTP-FLV live streaming (SRS `http_remux { }`).
+    public var httpRemux = HTTPRemuxConfiguration()
     /// The `vhost` block as written, or `nil` when the vhost was not in the file (the implied default vhost).
     /// Compared by content, not by line, like every `ConfigDirective`.
     public var raw: ConfigDirective?

@@ -1,8 +1,11 @@
 public import Config
 public import Hummingbird
+import HummingbirdCore
 public import Logging
 public import NIOCore
 public import NIOPosix
+public import Live
+public import Sessions
 public import ServiceLifecycle
 
 /// Headwater's HTTP server as a lifecycle service: a Hummingbird application on the shared event loops.
@@ -19,11 +22,26 @@ public import ServiceLifecycle
 ///     router.get("/api/v1/versions") { _, _ in "{}" }
 /// }
 /// ```
-/// `run()` listens until graceful shutdown, then stops accepting, lets requests in flight finish and returns.
-/// It does not look at `configuration.enabled`: whoever builds the service group decides whether it runs.
+/// `run()` listens until graceful shutdown, then stops accepting, lets requests in flight finish, ends
+/// HTTP-FLV responses and returns. It does not look at `configuration.enabled`: whoever builds the service
+/// group decides whether it runs.
+///
+/// HTTP-FLV requests never reach the router: `HTTPFLVInterceptor`, a `ChannelHandler` after the request
+/// decoder, serves them on the event loop. Every connection must send a complete request head within
+/// `requestTimeout` of connecting or of its previous response (slow clients are closed), and a head over
+/// `maximumRequestHeadSize` bytes is answered 431 and closed.
 public final class HTTPServerService: Service {
     /// Adds routes to the router, after the middleware and before the file fallback.
     public typealias Routes = (Router<HTTPRequestContext>) -> Void
+
+    /// The default time a client has to send a complete request head, and a kept-alive connection may idle.
+    public static let defaultRequestTimeout: TimeAmount = .seconds(15)
+    /// The largest request head (request line and header fields) accepted, in bytes.
+    public static let maximumRequestHeadSize = 32 << 10
+    /// The largest single header field or request target accepted, in bytes.
+    public static let maximumHeaderFieldSize = 16 << 10
+    /// The most header fields a request may have.
+    public static let maximumHeaderFieldCount = 100
 
     private let application: Application<RouterResponder<HTTPRequestContext>>
     private let port: HTTPListeningPort
@@ -35,6 +53,12 @@ public final class HTTPServerService: Service {
     ///   - group: The event loops, shared with RTMP; the service never shuts them down.
     ///   - threadPool: Where files are opened and read.
     ///   - logger: Lifecycle at info, one line per request at debug, failures at warning.
+    ///   - registry: The live hub; `nil` serves no live streams.
+    ///   - flvMounts: The HTTP-FLV mounts in force (`http_remux`), updated on reload.
+    ///   - clients: Every client connection; HTTP-FLV players register here (`max_connections`).
+    ///   - policy: Decides each HTTP-FLV play and hears when it ends.
+    ///   - requestTimeout: The time a client has to send a complete request head (slowloris clients are
+    ///     closed after it), and a kept-alive connection may stay idle.
     ///   - routes: Adds routes before the file fallback.
     public init(
         configuration: HTTPServerConfiguration,
@@ -42,14 +66,33 @@ public final class HTTPServerService: Service {
         group: any EventLoopGroup,
         threadPool: NIOThreadPool = .singleton,
         logger: Logger,
+        registry: StreamRegistry? = nil,
+        flvMounts: HTTPFLVMounts = HTTPFLVMounts(),
+        clients: ClientRegistry = ClientRegistry(maxConnections: .max),
+        policy: any SessionPolicy = AllowAllPolicy(),
+        requestTimeout: TimeAmount = HTTPServerService.defaultRequestTimeout,
         routes: Routes = { _ in }
     ) {
         let settings = HTTPFileServerSettings(configuration: configuration, playlistMaxAge: playlistMaxAge)
         let router = Self.makeRouter(settings: settings, threadPool: threadPool, routes: routes)
         let port = HTTPListeningPort()
         self.port = port
+        let liveSettings = registry.map {
+            HTTPLiveSettings(registry: $0, mounts: flvMounts, clients: clients, policy: policy)
+        }
+        let crossdomain = configuration.crossdomain
+        let channelConfiguration = HTTP1Channel.Configuration(
+            idleTimeout: requestTimeout,
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: Self.maximumHeaderFieldSize, maxHeaderListSize: Self.maximumRequestHeadSize,
+                maxHeaderFieldCount: Self.maximumHeaderFieldCount))
         self.application = Application(
             router: router,
+            server: HTTPServerBuilder { responder in
+                HTTPFLVChildChannel(
+                    base: HTTP1Channel(responder: responder, configuration: channelConfiguration),
+                    settings: liveSettings, crossdomain: crossdomain)
+            },
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.listen.host ?? "0.0.0.0", port: configuration.listen.port)),
             onServerRunning: { channel in

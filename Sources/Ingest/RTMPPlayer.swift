@@ -1,16 +1,19 @@
 import Live
 import Logging
 import Media
+import Metrics
 import NIOCore
 import RTMP
+import Sessions
 
 /// One RTMP player: a consumer of a live stream that writes to its connection.
 ///
 /// Shared chunk bytes go straight to the socket while it is writable; otherwise they wait in a
-/// bounded queue that skips ahead to keyframes, and a player that stays behind is disconnected.
+/// bounded queue that skips ahead to keyframes, and a player that stays behind is disconnected
+/// (`LivePlayerPacer`, shared with HTTP-FLV players).
 final class RTMPPlayer: LiveConsumer {
     /// Cuts in a row without the queue draining, after which the player is disconnected.
-    static let maximumCutsBeforeDisconnect = 3
+    static let maximumCutsBeforeDisconnect = LivePlayerPacer.defaultMaximumCutsBeforeDisconnect
 
     /// The status messages a player gets when its stream loses or regains a publisher.
     struct Notifications {
@@ -25,18 +28,17 @@ final class RTMPPlayer: LiveConsumer {
     let format: LiveFormat?
     private let streamID: UInt32
     private let notifications: Notifications
-    private var queue: LiveConsumerQueue
+    private var pacer: LivePlayerPacer
     private let logger: Logger
     private var needsFlush = false
     private var hasPublisher = false
     private var hasSeenPublisher = false
     private var deferredNotices: [RTMPMessage] = []
-    private var isPaused = false
-    private var needsKeyframe = false
-    /// Whether the stream has sent video frames: only then does a resume wait for a keyframe.
-    private var hasVideo = false
     private var isClosed = false
-    private var lastDropLog: NIODeadline = .distantPast
+    private let droppedCounter = Counter(
+        label: MetricLabel.droppedPackets, dimensions: [("kind", ClientKind.rtmpPlayer.rawValue)])
+    private let slowCounter = Counter(
+        label: MetricLabel.slowPlayersDisconnected, dimensions: [("kind", ClientKind.rtmpPlayer.rawValue)])
     /// Media messages written to the socket, for logs and stats.
     private(set) var sentPackets = 0
 
@@ -50,7 +52,7 @@ final class RTMPPlayer: LiveConsumer {
         self.notifications = notifications
         // Shared bytes need the canonical stream id; any other id gets per-connection encoding.
         self.format = streamID == RTMPMediaFormat.playStreamID ? RTMPMediaFormat.format(chunkSize: chunkSize) : nil
-        self.queue = LiveConsumerQueue(maximumDuration: queueLength)
+        self.pacer = LivePlayerPacer(queueLength: queueLength)
         self.logger = logger
     }
 
@@ -80,8 +82,7 @@ final class RTMPPlayer: LiveConsumer {
     }
 
     func setPaused(_ paused: Bool) {
-        isPaused = paused
-        if !paused { needsKeyframe = true }
+        pacer.setPaused(paused)
     }
 
     func close() {
@@ -91,10 +92,10 @@ final class RTMPPlayer: LiveConsumer {
     /// The socket drained below its low watermark: send what waited.
     func channelBecameWritable() {
         guard !isClosed else { return }
-        while context.channel.isWritable, let item = queue.popFirst() {
+        while context.channel.isWritable, let item = pacer.popFirst() {
             writeMedia(item.packet, encoded: item.bytes)
         }
-        if queue.isEmpty && !deferredNotices.isEmpty {
+        if pacer.isQueueEmpty && !deferredNotices.isEmpty {
             write(deferredNotices)
             deferredNotices.removeAll()
         }
@@ -104,7 +105,7 @@ final class RTMPPlayer: LiveConsumer {
     /// A status notice goes after the media already queued: ffmpeg stops at UnpublishNotify, so
     /// sending it ahead of a lagging player's backlog would cut off the end of the stream.
     private func writeNotice(_ messages: [RTMPMessage]) {
-        if queue.isEmpty && deferredNotices.isEmpty {
+        if pacer.isQueueEmpty && deferredNotices.isEmpty {
             write(messages)
         } else {
             deferredNotices += messages
@@ -112,37 +113,31 @@ final class RTMPPlayer: LiveConsumer {
     }
 
     private func deliver(_ packet: MediaPacket, encoded: ByteBuffer?) {
-        if packet.kind == .video && !packet.isSequenceHeader { hasVideo = true }
-        if isPaused { return }
-        if needsKeyframe && hasVideo {
-            guard packet.isSequenceHeader || packet.flags.contains(.metadata) || (packet.kind == .video && packet.isKeyframe)
-            else { return }
-            if packet.kind == .video && packet.isKeyframe && !packet.isSequenceHeader { needsKeyframe = false }
-        }
-        if queue.isEmpty && !deferredNotices.isEmpty && context.channel.isWritable {
+        guard pacer.accepts(packet) else { return }
+        if pacer.isQueueEmpty && !deferredNotices.isEmpty && context.channel.isWritable {
             write(deferredNotices)
             deferredNotices.removeAll()
         }
-        if context.channel.isWritable && queue.admitsDirectWrite(packet) {
+        switch pacer.place(packet, bytes: encoded, isWritable: context.channel.isWritable) {
+        case .write:
             writeMedia(packet, encoded: encoded)
-            return
-        }
-        let dropped = queue.append(packet, bytes: encoded)
-        guard dropped > 0 else { return }
-        if queue.cutsSinceDrained >= Self.maximumCutsBeforeDisconnect {
+        case .queued:
+            break
+        case .dropped(let count):
+            droppedCounter.increment(by: Int64(count))
+            if pacer.shouldLogLag(now: .now()) {
+                logger.warning(
+                    "player lagging, skipped to keyframe",
+                    metadata: ["dropped": "\(pacer.queue.droppedPackets)", "queue.ms": "\(pacer.queue.duration)"])
+            }
+        case .disconnect(let count):
+            droppedCounter.increment(by: Int64(count))
+            slowCounter.increment()
             logger.warning(
                 "player too slow, disconnecting",
-                metadata: ["dropped": "\(queue.droppedPackets)", "queued.bytes": "\(queue.byteCount)"])
+                metadata: ["dropped": "\(pacer.queue.droppedPackets)", "queued.bytes": "\(pacer.queue.byteCount)"])
             isClosed = true
             context.close(promise: nil)
-            return
-        }
-        let now = NIODeadline.now()
-        if now - lastDropLog > .seconds(5) {
-            lastDropLog = now
-            logger.warning(
-                "player lagging, skipped to keyframe",
-                metadata: ["dropped": "\(queue.droppedPackets)", "queue.ms": "\(queue.duration)"])
         }
     }
 

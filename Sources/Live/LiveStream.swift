@@ -1,6 +1,7 @@
 import Media
 import DequeModule
 public import NIOCore
+import Synchronization
 
 /// Errors of the live hub.
 public struct LiveError: Error, Hashable, CustomStringConvertible {
@@ -51,6 +52,8 @@ public final class LiveStream: @unchecked Sendable {
     private var formats: [(format: LiveFormat, subscribers: Int)] = []
     private var relays: [ObjectIdentifier: LoopRelay] = [:]
     private var statistics = LiveStreamStatistics()
+    /// Mirrors `publisherID != nil` for readers on other loops (HTTP-FLV deciding between a stream and a file).
+    private let publishing = Atomic<Bool>(false)
 
     init(key: StreamKey, id: UInt64, configuration: LiveStreamConfiguration, eventLoop: any EventLoop) {
         self.key = key
@@ -70,6 +73,7 @@ public final class LiveStream: @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         guard publisherID == nil else { throw LiveError.streamBusy(key) }
         publisherID = publisher
+        publishing.store(true, ordering: .relaxed)
         disconnectHandler = disconnect
         if newConfiguration != configuration {
             configuration = newConfiguration
@@ -86,6 +90,7 @@ public final class LiveStream: @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         guard publisherID == publisher else { return }
         publisherID = nil
+        publishing.store(false, ordering: .relaxed)
         disconnectHandler = nil
         metadata = nil
         videoHeader = nil
@@ -223,6 +228,9 @@ public final class LiveStream: @unchecked Sendable {
 
     // MARK: Introspection
 
+    /// Whether a publisher is attached now, readable from any thread; it may change right after the read.
+    public var isPublishing: Bool { publishing.load(ordering: .relaxed) }
+
     /// A consistent copy of the stream's counters, taken on its loop.
     public func statisticsSnapshot() -> EventLoopFuture<LiveStreamStatistics> {
         eventLoop.submit {
@@ -244,6 +252,8 @@ public struct LiveStreamStatistics: Sendable {
     public var audioPackets = 0
     public var bytesIn = 0
     public var gopCachePackets = 0
+
+    public init() {}
 
     mutating func record(_ packet: MediaPacket) {
         bytesIn += packet.payload.readableBytes

@@ -35,6 +35,8 @@ public final class Application: Sendable {
     public let dvr: DVRController
     /// Runs file work that NIO schedules (DVR writes), never on an event loop.
     private let threadPool: NIOThreadPool
+    /// The HTTP-FLV mounts (`http_remux`), replaced on reload.
+    private let flvMounts: HTTPFLVMounts
 
     /// - Parameters:
     ///   - configuration: the loaded configuration.
@@ -50,6 +52,7 @@ public final class Application: Sendable {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         self.clients = ClientRegistry(maxConnections: configuration.maxConnections)
         self.policy = AllowAllPolicy()
+        self.flvMounts = HTTPFLVMounts(configuration.httpFLVMounts)
         self.rtmpServer = RTMPServer(
             group: group, registry: registry, settings: configuration.rtmpSettings, logger: logger)
         self.hls = HLSController(registry: registry, logger: logger) { key in
@@ -115,7 +118,8 @@ public final class Application: Sendable {
         let page = WebPage(rtmpPort: configuration.listen.first?.port ?? 1935)
         let threadPool = self.threadPool
         return HTTPServerService(
-            configuration: http, playlistMaxAge: playlistMaxAge, group: group, threadPool: threadPool, logger: logger
+            configuration: http, playlistMaxAge: playlistMaxAge, group: group, threadPool: threadPool, logger: logger,
+            registry: registry, flvMounts: flvMounts, clients: clients, policy: policy
         ) { router in
             DVRListingRoute.add(to: router, catalog: catalog, httpRoot: http.dir, serverID: serverID)
             MetricsRoute.add(to: router, metrics: metrics)
@@ -138,6 +142,7 @@ public final class Application: Sendable {
             }
             let changed = fresh.vhostChanges(from: previous)
             rtmpServer.reload(fresh.rtmpSettings)
+            flvMounts.update(fresh.httpFLVMounts)
             if fresh.listen != configuration.listen {
                 logger.warning("reload: listen addresses change only on restart")
             }

@@ -32,10 +32,12 @@ struct ConfigFilesTests {
         let vhost = configuration.vhost(named: VhostConfiguration.defaultName)
         #expect(vhost.hls.enabled)
         #expect(vhost.dvr.enabled)
+        #expect(vhost.httpRemux.enabled)
         // Apart from that, only the written directives differ from the code's defaults.
         configuration.httpServer.enabled = false
         configuration.vhosts[VhostConfiguration.defaultName]?.hls.enabled = false
         configuration.vhosts[VhostConfiguration.defaultName]?.dvr.enabled = false
+        configuration.vhosts[VhostConfiguration.defaultName]?.httpRemux.enabled = false
         configuration.raw = []
         configuration.vhosts[VhostConfiguration.defaultName]?.raw = nil
         #expect(configuration == ServerConfiguration())
@@ -114,7 +116,6 @@ struct ConfigFilesTests {
             (35, "stats", .notImplementedYet),
             (47, "hls_ctx", .unsupported),
             (48, "hls_keys", .notImplementedYet),
-            (50, "http_remux", .notImplementedYet),
             (54, "rtc", .unsupported),
             (61, "mw_latency", .unsupported),
             (65, "mr", .unsupported),
@@ -122,7 +123,7 @@ struct ConfigFilesTests {
             (86, "in_ack_size", .unsupported),
             (90, "cluster", .notImplementedYet),
         ]
-        #expect(warnings.count == 17)
+        #expect(warnings.count == 16)
         #expect(
             warnings
                 == expected.map {

@@ -1,0 +1,169 @@
+import Live
+import Logging
+import Media
+import Metrics
+import NIOCore
+import Sessions
+
+/// One HTTP-FLV player: a consumer of a live stream that writes the shared FLV tags to its connection.
+///
+/// The tags arrive already framed for the response (`HTTPFLVFormat`) and are written from the HTTP
+/// encoder's context, below it, so they cost a refcount each and no per-player work. Pacing is
+/// `LivePlayerPacer`'s, as for RTMP players: direct writes while writable, a bounded queue cut to
+/// keyframes otherwise, and a disconnect for a player that stays behind.
+final class HTTPFLVPlayer: LiveConsumer {
+    /// Why a player asks its connection to end.
+    enum Ending {
+        /// The stream stayed without a publisher past the republish timeout: end the response cleanly.
+        case noPublisher
+        /// The player stayed behind: close at once.
+        case tooSlow
+    }
+
+    let format: LiveFormat?
+    private let context: ChannelHandlerContext
+    /// Where shared bytes enter the pipeline: the HTTP response encoder's context, so they pass below it.
+    private let mediaContext: ChannelHandlerContext
+    private var pacer: LivePlayerPacer
+    private let traffic: ClientTraffic
+    private let logger: Logger
+    private let republishTimeout: TimeAmount
+    private let onEnd: (Ending) -> Void
+    private var needsFlush = false
+    /// Bytes written since the last batch, added to the client's traffic once per batch.
+    private var unreportedBytes = 0
+    private var republishDeadline: Scheduled<Void>?
+    private var isClosed = false
+    /// Media messages written to the socket, for logs.
+    private(set) var sentPackets = 0
+    private let droppedCounter = Counter(
+        label: MetricLabel.droppedPackets, dimensions: [("kind", ClientKind.flvPlayer.rawValue)])
+    private let slowCounter = Counter(
+        label: MetricLabel.slowPlayersDisconnected, dimensions: [("kind", ClientKind.flvPlayer.rawValue)])
+
+    /// - Parameters:
+    ///   - context: The context of the handler that owns the connection, for its event loop and writability.
+    ///   - mediaContext: The HTTP response encoder's context; shared bytes are written from it.
+    ///   - onEnd: Called once when the player wants its connection ended.
+    init(
+        context: ChannelHandlerContext, mediaContext: ChannelHandlerContext, format: LiveFormat, queueLength: Double,
+        republishTimeout: TimeAmount, traffic: ClientTraffic, logger: Logger, onEnd: @escaping (Ending) -> Void
+    ) {
+        self.context = context
+        self.mediaContext = mediaContext
+        self.format = format
+        self.pacer = LivePlayerPacer(queueLength: queueLength)
+        self.republishTimeout = republishTimeout
+        self.traffic = traffic
+        self.logger = logger
+        self.onEnd = onEnd
+    }
+
+    var eventLoop: any EventLoop { context.eventLoop }
+
+    /// Writes the first bytes of the body (the FLV header) and waits for the stream's first event.
+    func start(header: ByteBuffer) {
+        writeShared(header)
+        // The publisher may have left between the request and the subscription: wait for it as after an unpublish.
+        armRepublishDeadline()
+        liveStreamDidFinishBatch()
+    }
+
+    func liveStream(didReceive event: LiveEvent) {
+        guard !isClosed else { return }
+        switch event {
+        case .publishStarted:
+            republishDeadline?.cancel()
+            republishDeadline = nil
+        case .unpublished:
+            // The response stays open: a republish sends fresh headers, as RTMP players get them.
+            armRepublishDeadline()
+        case .media(let packet, let encoded):
+            deliver(packet, encoded: encoded)
+        }
+    }
+
+    func liveStreamDidFinishBatch() {
+        guard !isClosed else { return }
+        if needsFlush {
+            needsFlush = false
+            mediaContext.flush()
+        }
+        if unreportedBytes > 0 {
+            traffic.add(sent: unreportedBytes)
+            unreportedBytes = 0
+        }
+    }
+
+    /// The socket drained below its low watermark: send what waited.
+    func channelBecameWritable() {
+        guard !isClosed else { return }
+        while context.channel.isWritable, let item = pacer.popFirst() {
+            writeMedia(item.packet, encoded: item.bytes)
+        }
+        liveStreamDidFinishBatch()
+    }
+
+    /// Stops all writes and timers; the connection is being closed.
+    func close() {
+        isClosed = true
+        republishDeadline?.cancel()
+        republishDeadline = nil
+        if unreportedBytes > 0 {
+            traffic.add(sent: unreportedBytes)
+            unreportedBytes = 0
+        }
+    }
+
+    private func armRepublishDeadline() {
+        republishDeadline?.cancel()
+        let player = NIOLoopBound(self, eventLoop: eventLoop)
+        republishDeadline = eventLoop.scheduleTask(in: republishTimeout) {
+            let player = player.value
+            guard !player.isClosed else { return }
+            player.end(.noPublisher)
+        }
+    }
+
+    private func deliver(_ packet: MediaPacket, encoded: ByteBuffer?) {
+        guard pacer.accepts(packet) else { return }
+        switch pacer.place(packet, bytes: encoded, isWritable: context.channel.isWritable) {
+        case .write:
+            writeMedia(packet, encoded: encoded)
+        case .queued:
+            break
+        case .dropped(let count):
+            droppedCounter.increment(by: Int64(count))
+            if pacer.shouldLogLag(now: .now()) {
+                logger.warning(
+                    "player lagging, skipped to keyframe",
+                    metadata: ["dropped": "\(pacer.queue.droppedPackets)", "queue.ms": "\(pacer.queue.duration)"])
+            }
+        case .disconnect(let count):
+            droppedCounter.increment(by: Int64(count))
+            slowCounter.increment()
+            logger.warning(
+                "player too slow, disconnecting",
+                metadata: ["dropped": "\(pacer.queue.droppedPackets)", "queued.bytes": "\(pacer.queue.byteCount)"])
+            end(.tooSlow)
+        }
+    }
+
+    private func end(_ ending: Ending) {
+        guard !isClosed else { return }
+        close()
+        onEnd(ending)
+    }
+
+    private func writeMedia(_ packet: MediaPacket, encoded: ByteBuffer?) {
+        sentPackets += 1
+        // Every subscriber of the format gets the stream's bytes; serializing here is only a fallback.
+        writeShared(encoded ?? format?.serialize(packet) ?? HTTPFLVFormat.chunked.serialize(packet))
+    }
+
+    private func writeShared(_ bytes: ByteBuffer) {
+        unreportedBytes += bytes.readableBytes
+        needsFlush = true
+        mediaContext.write(NIOAny(bytes), promise: nil)
+    }
+}
