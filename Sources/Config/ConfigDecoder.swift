@@ -160,6 +160,12 @@ struct ConfigDecoder {
         if let dvr = block.first(DirectiveName.dvr) {
             vhost.dvr = try self.dvr(dvr)
         }
+        if let security = block.first(DirectiveName.security) {
+            vhost.security = try self.security(security)
+        }
+        if let hooks = block.first(DirectiveName.httpHooks) {
+            vhost.httpHooks = try self.httpHooks(hooks)
+        }
         return vhost
     }
 

@@ -22,6 +22,10 @@ public struct VhostConfiguration: Sendable, Hashable {
     public var hls = HLSConfiguration()
     /// DVR recording (SRS `dvr { }`).
     public var dvr = DVRConfiguration()
+    /// Access rules by client address (SRS `security { }`).
+    public var security = SecurityConfiguration()
+    /// HTTP callbacks (SRS `http_hooks { }`).
+    public var httpHooks = HTTPHooksConfiguration()
     /// The `vhost` block as written, or `nil` when the vhost was not in the file (the implied default vhost).
     /// Compared by content, not by line, like every `ConfigDirective`.
     public var raw: ConfigDirective?
