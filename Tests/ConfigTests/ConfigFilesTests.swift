@@ -118,11 +118,10 @@ struct ConfigFilesTests {
             (54, "rtc", .unsupported),
             (61, "mw_latency", .unsupported),
             (65, "mr", .unsupported),
-            (78, "http_hooks", .notImplementedYet),
             (86, "in_ack_size", .unsupported),
             (90, "cluster", .notImplementedYet),
         ]
-        #expect(warnings.count == 17)
+        #expect(warnings.count == 16)
         #expect(
             warnings
                 == expected.map {

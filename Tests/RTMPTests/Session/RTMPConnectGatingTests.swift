@@ -53,7 +53,7 @@ import Testing
         var machine = RTMPServerSessionStateMachine()
         _ = try machine.feedGated(RealClients.ffmpegPlayConnect())
         _ = try machine.feedGated(.createStream(transactionID: 2))
-        let steps = machine.connectRejected(description: "on_connect denied: HTTP 403")
+        let steps = machine.connectRejected(description: "on_connect denied: HTTP 403").map(ServerStep.init)
         #expect(
             steps == [
                 .send([
