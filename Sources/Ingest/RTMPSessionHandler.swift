@@ -345,8 +345,9 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     // MARK: Media
 
     private func ingest(_ message: RTMPMessage, type: RTMPMessageType, context: ChannelHandlerContext) {
-        if case .idle = role, machine.state == .publishPending {
-            // Held until the hub answers; a client that overruns the bound loses the excess.
+        if case .idle = role, machine.state == .publishPending || machine.state == .connectPending {
+            // Held until the policy and the hub answer (a publish may be queued behind a pending
+            // connect); a client that overruns the bound loses the excess.
             let bytes = pendingMediaBytes + message.payload.readableBytes
             guard pendingMedia.count < Self.maximumPendingMedia, bytes <= settings.maxMessageSize else { return }
             pendingMedia.append(message)
@@ -489,6 +490,8 @@ extension RTMPSessionHandler {
             switch result {
             case .success(.allow):
                 handler.perform(handler.machine.connectAccepted(), context: context)
+                // Media held behind the connect belongs to a publish only if one is now pending.
+                if handler.machine.state != .publishPending { handler.discardPendingMedia() }
             case .success(.deny(let reason)):
                 handler.logger.warning("connect denied", metadata: ["reason": "\(reason)"])
                 handler.perform(handler.machine.connectRejected(description: reason), context: context)

@@ -47,8 +47,15 @@ struct RTMPPolicyGatingTests {
         policy.automatic[.publish] = .allow
         let client = try FakeRTMPClient(loop: harness.loop, registry: harness.registry, policy: policy)
         defer { client.disconnect() }
+        let player = try harness.client()
+        try player.play("test")
+        _ = try player.receiveMessages()
         let replies = try client.publish("test")
         #expect(replies.isEmpty, "nothing may be answered before the connect is allowed")
+        // Media pipelined behind the queued publish waits with it.
+        var media = MediaGenerator()
+        let headers = media.headers() + media.tick() + media.tick()
+        try client.send(headers)
         let (action, snapshot, promise) = try #require(policy.requests.first)
         #expect(action == .connect)
         #expect(snapshot.info.app == "live")
@@ -57,7 +64,10 @@ struct RTMPPolicyGatingTests {
         harness.loop.run()
         let answered = try client.receiveMessages()
         #expect(answered.statusCodes == [.publishStart])
-        #expect(harness.registry.stream(for: testKey) != nil)
+        #expect(try !Self.hasNoPublisher(harness))
+        let received = try player.receiveMessages().compactMap(TestMedia.id(of:))
+        #expect(!received.isEmpty)
+        #expect(received == headers.compactMap(TestMedia.id(of:)))
         client.disconnect()
         harness.loop.run()
         #expect(policy.ends.map(\.0) == [.unpublish, .close])
