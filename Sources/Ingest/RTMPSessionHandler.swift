@@ -28,21 +28,21 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     }
 
     private let registry: StreamRegistry
-    private let settings: RTMPServerSettings
-    private let policy: any SessionPolicy
+    let settings: RTMPServerSettings
+    let policy: any SessionPolicy
     /// The registry entry (API, kicks, traffic); `nil` only in tests that run the handler alone.
-    private let session: ClientSession?
+    let session: ClientSession?
     /// What the policy and hooks are told about this client.
-    private var info: ClientInfo
+    var info: ClientInfo
     /// Whether `connect` reached the policy, so the end of the connection is reported (on_close).
-    private var connectAttempted = false
-    private var sessionEnded = false
+    var connectAttempted = false
+    var sessionEnded = false
     /// Identifies the latest `play`, whose policy answer alone may be applied.
     private var playAttempt: UInt64 = 0
-    private var logger: Logger
-    private var machine: RTMPServerSessionStateMachine
+    var logger: Logger
+    var machine: RTMPServerSessionStateMachine
     private var role: Role = .idle
-    private var context: ChannelHandlerContext?
+    var context: ChannelHandlerContext?
     private var publishStarted: NIODeadline = .now()
     private var lastMediaReceived: NIODeadline?
     private var publishWatchdog: RepeatedTask?
@@ -152,7 +152,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         perform(machine.received(command, messageStreamID: message.streamID), context: context)
     }
 
-    private func perform(_ actions: [RTMPServerSessionStateMachine.Action], context: ChannelHandlerContext) {
+    func perform(_ actions: [RTMPServerSessionStateMachine.Action], context: ChannelHandlerContext) {
         for action in actions {
             switch action {
             case .send(let messages):
@@ -372,7 +372,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         session.flush()
     }
 
-    private func discardPendingMedia() {
+    func discardPendingMedia() {
         pendingMedia.removeAll()
         pendingMediaBytes = 0
     }
@@ -452,78 +452,3 @@ final class RTMPSessionHandler: ChannelInboundHandler {
 
 @available(*, unavailable)
 extension RTMPSessionHandler: Sendable {}
-
-// MARK: - Policy and registry
-
-extension RTMPSessionHandler {
-    private var snapshot: ClientSessionSnapshot {
-        session?.snapshot ?? ClientSessionSnapshot(id: 0, info: info)
-    }
-
-    private func setInfo(_ body: (inout ClientInfo) -> Void) {
-        body(&info)
-        let updated = info
-        session?.update { $0 = updated }
-    }
-
-    /// `connect` with a usable tcUrl: record what it names and put it to the policy.
-    private func requestConnect(_ connect: RTMPConnectCommand, context: ChannelHandlerContext) {
-        // The machine checked the tcUrl; a placeholder stream name resolves app, vhost and query the
-        // way a later publish or play will.
-        let request = connect.tcUrl.flatMap { try? RTMPStreamRequest(tcUrl: $0, connectApp: connect.app, streamName: "_") }
-        setInfo { info in
-            info.tcUrl = connect.tcUrl ?? ""
-            info.pageUrl = connect.pageUrl ?? ""
-            info.swfUrl = connect.swfUrl ?? ""
-            if let request {
-                info.vhost = settings.resolvedVhostName(request.vhost)
-                info.app = request.app
-                info.param = request.queryItems.isEmpty ? "" : "?" + request.query
-            }
-        }
-        connectAttempted = true
-        logger[metadataKey: "rtmp.app"] = "\(info.app)"
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        policy.authorize(.connect, client: snapshot, on: context.eventLoop).whenComplete { result in
-            let handler = loopBound.value
-            guard let context = handler.context, handler.machine.state == .connectPending else { return }
-            switch result {
-            case .success(.allow):
-                handler.perform(handler.machine.connectAccepted(), context: context)
-                // Media held behind the connect belongs to a publish only if one is now pending.
-                if handler.machine.state != .publishPending { handler.discardPendingMedia() }
-            case .success(.deny(let reason)):
-                handler.logger.warning("connect denied", metadata: ["reason": "\(reason)"])
-                handler.perform(handler.machine.connectRejected(description: reason), context: context)
-            case .failure(let error):
-                handler.perform(handler.machine.connectRejected(description: "\(error)"), context: context)
-            }
-        }
-    }
-
-    private func updateInfo(kind: ClientKind, request: RTMPStreamRequest, key: StreamKey) {
-        setInfo { info in
-            info.kind = kind
-            info.vhost = key.vhost
-            info.app = key.app
-            info.stream = key.stream
-            info.param = request.queryItems.isEmpty ? "" : "?" + request.query
-        }
-    }
-
-    /// Back to a plain connection once a publish or play ends or is refused.
-    private func resetInfoKind() {
-        setInfo { info in
-            info.kind = .rtmpConnection
-            info.stream = ""
-        }
-    }
-
-    /// Reports the end of the connection (on_close) once, then leaves the registry.
-    private func endSession() {
-        guard !sessionEnded else { return }
-        sessionEnded = true
-        if connectAttempted { policy.sessionDidEnd(.close, client: snapshot) }
-        session?.end()
-    }
-}
