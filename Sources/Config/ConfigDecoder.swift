@@ -163,6 +163,12 @@ struct ConfigDecoder {
         if let remux = block.first(DirectiveName.httpRemux) {
             vhost.httpRemux = try self.httpRemux(remux)
         }
+        if let security = block.first(DirectiveName.security) {
+            vhost.security = try self.security(security)
+        }
+        if let hooks = block.first(DirectiveName.httpHooks) {
+            vhost.httpHooks = try self.httpHooks(hooks)
+        }
         return vhost
     }
 

@@ -8,6 +8,8 @@ enum DirectiveContext: Hashable, Sendable {
     case dvr
     case httpServer
     case httpRemux
+    case security
+    case httpHooks
 }
 
 /// What Headwater does with a directive it recognises.
@@ -79,6 +81,15 @@ enum DirectiveName {
 
     static let httpRemux = "http_remux"
     static let mount = "mount"
+    static let security = "security"
+    static let allow = "allow"
+    static let deny = "deny"
+
+    static let httpHooks = "http_hooks"
+    /// Headwater's own: seconds one HTTP callback may take.
+    static let hookTimeout = "timeout"
+    /// Headwater's own: what a callback that times out or fails means (deny or allow).
+    static let hookOnFailure = "on_failure"
 }
 
 /// Which directives Headwater knows, where, and in what shape. Anything absent here is unsupported.
@@ -90,7 +101,7 @@ enum DirectiveTable {
     /// are SRS 1.x's vhost-level spelling of what `cluster { }` holds today.
     private static let plannedRoot = ["http_api", "stats", "heartbeat"]
     private static let plannedVhost = [
-        "cluster", "transcode", "forward", "http_hooks", "ingest", "security", "refer", "mode", "origin",
+        "cluster", "transcode", "forward", "ingest", "refer", "mode", "origin",
     ]
     /// SRS's AES-128 segment encryption (DESIGN: HLS keys come later). SRS's other `hls` directives
     /// (`hls_ctx`, `hls_ts_floor`, `hls_use_fmp4`...) are simply unsupported.
@@ -123,6 +134,8 @@ enum DirectiveTable {
             DirectiveName.hls: .block(.hls, arguments: 0...0, repeatable: false),
             DirectiveName.dvr: .block(.dvr, arguments: 0...0, repeatable: false),
             DirectiveName.httpRemux: .block(.httpRemux, arguments: 0...0, repeatable: false),
+            DirectiveName.security: .block(.security, arguments: 0...0, repeatable: false),
+            DirectiveName.httpHooks: .block(.httpHooks, arguments: 0...0, repeatable: false),
         ].merging(planned(plannedVhost)) { known, _ in known },
         .play: [
             DirectiveName.gopCache: single,
@@ -170,6 +183,20 @@ enum DirectiveTable {
             DirectiveName.enabled: single,
             DirectiveName.mount: single,
         ],
+        .security: [
+            DirectiveName.enabled: single,
+            DirectiveName.allow: .setting(arguments: 2...2, repeatable: true),
+            DirectiveName.deny: .setting(arguments: 2...2, repeatable: true),
+        ],
+        .httpHooks: [
+            DirectiveName.enabled: single,
+            DirectiveName.hookTimeout: single,
+            DirectiveName.hookOnFailure: single,
+        ].merging(
+            HTTPHooksConfiguration.Hook.allCases.map {
+                ($0.rawValue, DirectiveRole.setting(arguments: 1...Int.max, repeatable: false))
+            }
+        ) { known, _ in known },
     ]
 
     /// The role of `name` in `context`, or `nil` when Headwater does not support it there.

@@ -24,6 +24,10 @@ public struct VhostConfiguration: Sendable, Hashable {
     public var dvr = DVRConfiguration()
     /// HTTP-FLV live streaming (SRS `http_remux { }`).
     public var httpRemux = HTTPRemuxConfiguration()
+    /// Access rules by client address (SRS `security { }`).
+    public var security = SecurityConfiguration()
+    /// HTTP callbacks (SRS `http_hooks { }`).
+    public var httpHooks = HTTPHooksConfiguration()
     /// The `vhost` block as written, or `nil` when the vhost was not in the file (the implied default vhost).
     /// Compared by content, not by line, like every `ConfigDirective`.
     public var raw: ConfigDirective?

@@ -1,5 +1,6 @@
 import Foundation
 import Live
+import Metrics
 import NIOCore
 
 #if canImport(Glibc)
@@ -211,6 +212,8 @@ final class DVRFileSink: @unchecked Sendable {
     private func write(_ bytes: ByteBuffer, to descriptor: CInt, path: String) throws(DVRError) {
         if let fault = writeFault?(path) { throw .writeFailed(path, systemError: fault) }
         try DVRFileSystem.write(bytes, to: descriptor, path: path)
+        // MetricLabel.dvrBytesWritten (Sessions, which DVR does not depend on); once per batch write.
+        Counter(label: "headwater_dvr_bytes_written_total").increment(by: bytes.readableBytes)
     }
 
     private func recording(

@@ -2,6 +2,7 @@ public import Config
 import Foundation
 public import Live
 public import Logging
+import Metrics
 import NIOConcurrencyHelpers
 import NIOCore
 
@@ -32,13 +33,18 @@ public final class HLSController: LivePublishObserver, Sendable {
     private let logger: Logger
     private let lookup: @Sendable (StreamKey) -> HLSConfiguration?
     private let state = NIOLockedValueBox(State())
+    private let observer: (any HLSObserver)?
 
-    /// - Parameter configuration: The HLS settings for a stream's vhost now (reloads apply to new publishes).
+    /// - Parameters:
+    ///   - observer: told of every segment written and listed (the `on_hls` hook).
+    ///   - configuration: The HLS settings for a stream's vhost now (reloads apply to new publishes).
     public init(
-        registry: StreamRegistry, logger: Logger, configuration: @escaping @Sendable (StreamKey) -> HLSConfiguration?
+        registry: StreamRegistry, logger: Logger, observer: (any HLSObserver)? = nil,
+        configuration: @escaping @Sendable (StreamKey) -> HLSConfiguration?
     ) {
         self.registry = registry
         self.logger = logger
+        self.observer = observer
         self.lookup = configuration
     }
 
@@ -65,7 +71,7 @@ public final class HLSController: LivePublishObserver, Sendable {
         }
         let sink = HLSSink(
             key: key, paths: paths, configuration: configuration, firstSequence: firstSequence, writer: writer,
-            eventLoop: loop, logger: logger)
+            eventLoop: loop, logger: logger, observer: observer)
         sinkBox.withLockedValue { $0 = sink }
         sink.onFinished = { [weak self] sink in self?.finished(sink) }
         sink.onDisconnectRequest = { [weak stream] in stream?.disconnectPublisher() }

@@ -3,6 +3,7 @@ import Foundation
 public import Live
 public import Logging
 import Media
+import Metrics
 public import NIOCore
 import Remux
 
@@ -63,14 +64,16 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
     private var disabledForPublish = false
     private var timer: Scheduled<Void>?
     private var remuxErrors = 0
+    private let observer: (any HLSObserver)?
 
     /// - Parameters:
     ///   - firstSequence: the sequence number of the first segment (continues an earlier playlist).
     init(
         key: StreamKey, paths: HLSPaths, configuration: HLSConfiguration, firstSequence: Int,
-        writer: HLSFileWriter, eventLoop: any EventLoop, logger: Logger,
+        writer: HLSFileWriter, eventLoop: any EventLoop, logger: Logger, observer: (any HLSObserver)? = nil,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.observer = observer
         self.key = key
         self.paths = paths
         self.configuration = configuration
@@ -305,9 +308,25 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
                 programDateTime: open.date, discontinuity: open.discontinuity))
         if configuration.cleanup { writer.remove(expired.map(\.path)) }
         writer.writePlaylist(window.playlist().render(), to: paths.playlist)
+        announce(sequence: open.sequence, path: finalPath, duration: duration)
         logger.debug(
             "hls segment",
             metadata: ["stream": "\(key)", "seq": "\(open.sequence)", "duration": "\(duration)ms", "path": "\(finalPath)"])
+    }
+
+    /// Once the segment is renamed and the playlist listing it replaced (the writer runs in order):
+    /// count it and tell the observer.
+    private func announce(sequence: Int, path: String, duration: Int64) {
+        let root = writer.root
+        let record = HLSSegmentRecord(
+            key: key, path: root + "/" + path, url: path, duration: .milliseconds(duration), sequence: sequence,
+            playlistPath: root + "/" + paths.playlist, playlistURL: paths.playlist)
+        let observer = self.observer
+        writer.whenIdle {
+            // MetricLabel.hlsSegmentsWritten (Sessions, which HLS does not depend on).
+            Counter(label: "headwater_hls_segments_written_total").increment()
+            observer?.hlsDidWriteSegment(record)
+        }
     }
 
     // MARK: Failures

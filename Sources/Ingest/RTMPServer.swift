@@ -1,18 +1,22 @@
 public import Live
 public import Logging
+import Metrics
 import NIOConcurrencyHelpers
 public import NIOCore
 import NIOPosix
 import RTMP
+public import Sessions
 
 /// The RTMP listener: accepts connections, builds each one's pipeline and tracks them so that
 /// a shutdown can close every session cleanly.
+///
+/// Every connection is registered in the shared `ClientRegistry`, which enforces `max_connections`
+/// across RTMP and HTTP: a connection over the bound is closed at accept, before the handshake.
 public final class RTMPServer: Sendable {
     private struct State {
         var settings: RTMPServerSettings
         var listeners: [any Channel] = []
         var connections: [ObjectIdentifier: any Channel] = [:]
-        var nextConnectionID: UInt64 = 1
         var refusedSinceLog = 0
         var lastRefusalLog: NIODeadline = .distantPast
     }
@@ -23,17 +27,30 @@ public final class RTMPServer: Sendable {
     private let registry: StreamRegistry
     private let logger: Logger
     private let state: NIOLockedValueBox<State>
+    /// Every client of the process; `max_connections` is its bound.
+    public let clients: ClientRegistry
+    private let policy: any SessionPolicy
 
-    public init(group: any EventLoopGroup, registry: StreamRegistry, settings: RTMPServerSettings, logger: Logger) {
+    /// - Parameters:
+    ///   - clients: the process's client registry (`nil`: a private one bounded by `settings.maxConnections`).
+    ///   - policy: decides connect, publish and play (access rules, hooks) and hears when they end.
+    public init(
+        group: any EventLoopGroup, registry: StreamRegistry, settings: RTMPServerSettings, logger: Logger,
+        clients: ClientRegistry? = nil, policy: any SessionPolicy = AllowAllPolicy()
+    ) {
         self.group = group
         self.registry = registry
         self.logger = logger
         self.state = NIOLockedValueBox(State(settings: settings))
+        self.clients = clients ?? ClientRegistry(maxConnections: settings.maxConnections)
+        self.policy = policy
     }
 
-    /// Replaces the settings new connections get; running sessions keep theirs.
+    /// Replaces the settings new connections get; running sessions keep theirs. `max_connections`
+    /// applies at once to new connections (those over a lowered bound stay).
     public func reload(_ settings: RTMPServerSettings) {
         state.withLockedValue { $0.settings = settings }
+        clients.setMaxConnections(settings.maxConnections)
     }
 
     public var connectionCount: Int { state.withLockedValue { $0.connections.count } }
@@ -78,30 +95,32 @@ public final class RTMPServer: Sendable {
     }
 
     private func initialize(_ channel: any Channel) -> EventLoopFuture<Void> {
-        let admitted: (RTMPServerSettings, UInt64)? = state.withLockedValue { state in
-            guard state.connections.count < state.settings.maxConnections else {
-                state.refusedSinceLog += 1
-                return nil
-            }
-            let id = state.nextConnectionID
-            state.nextConnectionID += 1
-            state.connections[ObjectIdentifier(channel)] = channel
-            return (state.settings, id)
-        }
-        guard let (settings, id) = admitted else {
+        let ip = channel.remoteAddress?.ipAddress ?? ""
+        let kick: @Sendable () -> Void = { channel.close(promise: nil) }
+        guard let session = clients.register(ClientInfo(kind: .rtmpConnection, ip: ip), kick: kick) else {
+            Counter(label: MetricLabel.refusedClients, dimensions: [("reason", "max_connections")]).increment()
+            state.withLockedValue { $0.refusedSinceLog += 1 }
             logRefusal()
             return channel.close()
         }
+        let settings = state.withLockedValue { state in
+            state.connections[ObjectIdentifier(channel)] = channel
+            return state.settings
+        }
         channel.closeFuture.whenComplete { [state] _ in
             _ = state.withLockedValue { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }
+            // The handler normally ends it first (after reporting on_close); this is the safety net.
+            session.end()
         }
         var logger = self.logger
-        logger[metadataKey: "conn.id"] = "\(id)"
+        logger[metadataKey: "conn.id"] = "\(session.id)"
         logger[metadataKey: "conn.peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "?")"
         logger.debug("connection accepted")
         let registry = self.registry
+        let policy = self.policy
         return channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
+            try pipeline.addHandler(ClientTrafficHandler(traffic: session.traffic))
             // Raw byte counts drive acknowledgements (RTMPControlHandler).
             try pipeline.addHandler(RTMPByteCountingHandler())
             // The timeout sits after the handshake handler so it sees the completion event.
@@ -113,7 +132,9 @@ public final class RTMPServer: Sendable {
                     maximumBufferSize: settings.maxMessageSize + (1 << 20)))
             try pipeline.addHandler(RTMPOutboundHandler())
             try pipeline.addHandler(RTMPControlHandler())
-            try pipeline.addHandler(RTMPSessionHandler(registry: registry, settings: settings, logger: logger))
+            try pipeline.addHandler(
+                RTMPSessionHandler(
+                    registry: registry, settings: settings, logger: logger, session: session, policy: policy))
         }
     }
 

@@ -3,12 +3,19 @@ import Logging
 import Media
 import NIOCore
 import RTMP
+import Sessions
 
 /// Binds one RTMP connection to the live hub: runs the server session state machine, feeds a
 /// publisher's media into its stream, and plays streams out to a player.
 ///
 /// Media messages bypass the state machine: while publishing they go straight to the stream's
 /// publish session and are handed over once per read batch (`channelReadComplete`).
+///
+/// `connect`, `publish` and `play` are put to the `SessionPolicy` (access rules, HTTP hooks) first.
+/// Its answer comes on this loop but possibly turns later, after the client withdrew or moved on:
+/// attempt counters make sure only the current request's answer is applied. Media pipelined behind a
+/// `publish` waits in the bounded pending buffer until both the policy and the hub accepted, and is
+/// dropped on a refusal, so a refused publisher never reaches the hub.
 final class RTMPSessionHandler: ChannelInboundHandler {
     typealias InboundIn = RTMPMessage
     typealias OutboundOut = RTMPOutbound
@@ -21,11 +28,21 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     }
 
     private let registry: StreamRegistry
-    private let settings: RTMPServerSettings
-    private var logger: Logger
-    private var machine: RTMPServerSessionStateMachine
+    let settings: RTMPServerSettings
+    let policy: any SessionPolicy
+    /// The registry entry (API, kicks, traffic); `nil` only in tests that run the handler alone.
+    let session: ClientSession?
+    /// What the policy and hooks are told about this client.
+    var info: ClientInfo
+    /// Whether `connect` reached the policy, so the end of the connection is reported (on_close).
+    var connectAttempted = false
+    var sessionEnded = false
+    /// Identifies the latest `play`, whose policy answer alone may be applied.
+    private var playAttempt: UInt64 = 0
+    var logger: Logger
+    var machine: RTMPServerSessionStateMachine
     private var role: Role = .idle
-    private var context: ChannelHandlerContext?
+    var context: ChannelHandlerContext?
     private var publishStarted: NIODeadline = .now()
     private var lastMediaReceived: NIODeadline?
     private var publishWatchdog: RepeatedTask?
@@ -42,10 +59,16 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     /// The chunk size our encoder sends with (announced in the connect reply, changed per vhost at play).
     private var outboundChunkSize: Int
 
-    init(registry: StreamRegistry, settings: RTMPServerSettings, logger: Logger) {
+    init(
+        registry: StreamRegistry, settings: RTMPServerSettings, logger: Logger,
+        session: ClientSession? = nil, policy: any SessionPolicy = AllowAllPolicy()
+    ) {
         self.registry = registry
         self.settings = settings
         self.logger = logger
+        self.session = session
+        self.policy = policy
+        self.info = session?.info ?? ClientInfo(kind: .rtmpConnection, ip: "")
         let chunkSize = settings.vhost(named: RTMPServerSettings.defaultVhostName).chunkSize
         self.outboundChunkSize = chunkSize
         self.machine = RTMPServerSessionStateMachine(configuration: .init(chunkSize: UInt32(chunkSize)))
@@ -58,11 +81,13 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelSessionStartDeadline()
         endRole(reason: "handler removed")
+        endSession()
         self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         endRole(reason: "peer closed")
+        endSession()
         context.fireChannelInactive()
     }
 
@@ -127,11 +152,13 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         perform(machine.received(command, messageStreamID: message.streamID), context: context)
     }
 
-    private func perform(_ actions: [RTMPServerSessionStateMachine.Action], context: ChannelHandlerContext) {
+    func perform(_ actions: [RTMPServerSessionStateMachine.Action], context: ChannelHandlerContext) {
         for action in actions {
             switch action {
             case .send(let messages):
                 for message in messages { context.write(wrapOutboundOut(.message(message)), promise: nil) }
+            case .requestConnect(let connect):
+                requestConnect(connect, context: context)
             case .requestPublish(let request, let streamID):
                 startPublishing(request, streamID: streamID, context: context)
             case .requestPlay(let request, _, let streamID):
@@ -176,6 +203,36 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         applySocketSettings(vhost, context: context)
         publishAttempt &+= 1
         let attempt = publishAttempt
+        updateInfo(kind: .rtmpPublisher, request: request, key: key)
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        policy.authorize(.publish, client: snapshot, on: context.eventLoop).whenComplete { result in
+            let handler = loopBound.value
+            guard let context = handler.context, attempt == handler.publishAttempt,
+                handler.machine.state == .publishPending, case .idle = handler.role
+            else { return }
+            switch result {
+            case .success(.allow):
+                handler.publishToHub(request, key: key, vhost: vhost, attempt: attempt, context: context)
+            case .success(.deny(let reason)):
+                handler.refusePublish(reason: reason, context: context)
+            case .failure(let error):
+                handler.refusePublish(reason: "\(error)", context: context)
+            }
+        }
+    }
+
+    private func refusePublish(reason: String, context: ChannelHandlerContext) {
+        discardPendingMedia()
+        resetInfoKind()
+        logger.warning("publish denied", metadata: ["reason": "\(reason)"])
+        perform(machine.publishRejected(.publishBadName, description: reason), context: context)
+    }
+
+    /// The policy allowed the publish: ask the hub for the stream (it may be taken).
+    private func publishToHub(
+        _ request: RTMPStreamRequest, key: StreamKey, vhost: RTMPServerSettings.Vhost, attempt: UInt64,
+        context: ChannelHandlerContext
+    ) {
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let channel = context.channel
         let disconnect: @Sendable () -> Void = { channel.close(promise: nil) }
@@ -203,6 +260,9 @@ final class RTMPSessionHandler: ChannelInboundHandler {
                 handler.replayPendingMedia(context: context)
             case .failure(let error):
                 handler.discardPendingMedia()
+                handler.resetInfoKind()
+                // The policy allowed it: tell the hooks it ended (SRS calls on_unpublish after a failed publish too).
+                handler.policy.sessionDidEnd(.unpublish, client: handler.snapshot)
                 handler.logger.warning("publish refused", metadata: ["reason": "\(error)"])
                 handler.perform(handler.machine.publishRejected(.publishBadName, description: "\(error)"), context: context)
             }
@@ -217,6 +277,33 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             perform(machine.playRejected(.playStreamNotFound, description: "vhost \(key.vhost) is disabled"), context: context)
             return
         }
+        playAttempt &+= 1
+        let attempt = playAttempt
+        updateInfo(kind: .rtmpPlayer, request: request, key: key)
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        policy.authorize(.play, client: snapshot, on: context.eventLoop).whenComplete { result in
+            let handler = loopBound.value
+            guard let context = handler.context, attempt == handler.playAttempt,
+                handler.machine.state == .playPending, case .idle = handler.role
+            else { return }
+            let reason: String
+            switch result {
+            case .success(.allow):
+                handler.beginPlaying(key: key, vhost: vhost, streamID: streamID, context: context)
+                return
+            case .success(.deny(let why)): reason = why
+            case .failure(let error): reason = "\(error)"
+            }
+            handler.resetInfoKind()
+            handler.logger.warning("play denied", metadata: ["reason": "\(reason)"])
+            handler.perform(handler.machine.playRejected(.playFailed, description: reason), context: context)
+        }
+    }
+
+    /// The policy allowed the play: send the play replies and subscribe.
+    private func beginPlaying(
+        key: StreamKey, vhost: RTMPServerSettings.Vhost, streamID: UInt32, context: ChannelHandlerContext
+    ) {
         applySocketSettings(vhost, context: context)
         if vhost.chunkSize != outboundChunkSize {
             // The vhost's chunk size applies from here on; shared media bytes are cut at it.
@@ -258,8 +345,9 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     // MARK: Media
 
     private func ingest(_ message: RTMPMessage, type: RTMPMessageType, context: ChannelHandlerContext) {
-        if case .idle = role, machine.state == .publishPending {
-            // Held until the hub answers; a client that overruns the bound loses the excess.
+        if case .idle = role, machine.state == .publishPending || machine.state == .connectPending {
+            // Held until the policy and the hub answer (a publish may be queued behind a pending
+            // connect); a client that overruns the bound loses the excess.
             let bytes = pendingMediaBytes + message.payload.readableBytes
             guard pendingMedia.count < Self.maximumPendingMedia, bytes <= settings.maxMessageSize else { return }
             pendingMedia.append(message)
@@ -284,7 +372,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         session.flush()
     }
 
-    private func discardPendingMedia() {
+    func discardPendingMedia() {
         pendingMedia.removeAll()
         pendingMediaBytes = 0
     }
@@ -337,10 +425,14 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         case .publishing(let session):
             session.finish()
             logger.info("publish stopped", metadata: ["reason": "\(reason)"])
+            policy.sessionDidEnd(.unpublish, client: snapshot)
+            resetInfoKind()
         case .playing(let player, let subscription):
             player.close()
             subscription.cancel()
             logger.info("play stopped", metadata: ["reason": "\(reason)", "sent": "\(player.sentPackets)"])
+            policy.sessionDidEnd(.stop, client: snapshot)
+            resetInfoKind()
         case .idle, .closed:
             break
         }

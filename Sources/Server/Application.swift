@@ -9,6 +9,7 @@ import NIOPosix
 public import DVR
 public import HLS
 import HTTPServer
+import Hooks
 public import Sessions
 import ServiceLifecycle
 import UnixSignals
@@ -30,6 +31,8 @@ public final class Application: Sendable {
     public let clients: ClientRegistry
     /// Decides connect, publish and play (access rules, HTTP hooks) and hears when they end.
     let policy: any SessionPolicy
+    /// Sends the HTTP callbacks (`http_hooks`); shut down when the server stops.
+    private let hookClient: HookClient
     public let rtmpServer: RTMPServer
     public let hls: HLSController
     public let dvr: DVRController
@@ -51,17 +54,31 @@ public final class Application: Sendable {
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         self.clients = ClientRegistry(maxConnections: configuration.maxConnections)
-        self.policy = AllowAllPolicy()
         self.flvMounts = HTTPFLVMounts(configuration.httpFLVMounts)
+        let hookClient = HookClient(group: group, logger: logger)
+        self.hookClient = hookClient
+        let hooksPolicy = HooksPolicy(
+            client: hookClient,
+            origin: HookBody.Origin(
+                serverID: "headwater-\(Version.current)-\(getpid())",
+                serviceID: String(UInt32.random(in: .min ... .max), radix: 36),
+                workingDirectory: FileManager.default.currentDirectoryPath),
+            notificationLoops: group, logger: logger
+        ) { vhost in
+            current.withLockedValue { $0.vhost(named: vhost) }
+        }
+        self.policy = hooksPolicy
+        let outputHooks = HookOutputNotifier(policy: hooksPolicy, clients: clients)
         self.rtmpServer = RTMPServer(
-            group: group, registry: registry, settings: configuration.rtmpSettings, logger: logger)
-        self.hls = HLSController(registry: registry, logger: logger) { key in
+            group: group, registry: registry, settings: configuration.rtmpSettings, logger: logger,
+            clients: clients, policy: hooksPolicy)
+        self.hls = HLSController(registry: registry, logger: logger, observer: outputHooks) { key in
             current.withLockedValue { $0.vhost(named: key.vhost).hls }
         }
         registry.addPublishObserver(hls)
         self.threadPool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
         threadPool.start()
-        self.dvr = DVRController(registry: registry, threadPool: threadPool, logger: logger) { key in
+        self.dvr = DVRController(registry: registry, threadPool: threadPool, observer: outputHooks, logger: logger) { key in
             current.withLockedValue { $0.vhost(named: key.vhost).dvr }
         }
         registry.addPublishObserver(dvr)
@@ -94,11 +111,13 @@ public final class Application: Sendable {
         do {
             try await serviceGroup.run()
         } catch {
+            try? await hookClient.shutdown()
             try? await threadPool.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
         }
         logger.info("headwater stopped")
+        try? await hookClient.shutdown()
         try await threadPool.shutdownGracefully()
         try await group.shutdownGracefully()
     }

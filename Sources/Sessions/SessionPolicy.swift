@@ -40,15 +40,24 @@ public protocol SessionPolicy: Sendable {
 public struct ClientSessionSnapshot: Sendable, Hashable {
     public var id: UInt64
     public var info: ClientInfo
+    /// Bytes received from the client until the snapshot (SRS on_close `recv_bytes`).
+    public var receivedBytes: Int
+    /// Bytes sent to the client until the snapshot (SRS on_close `send_bytes`).
+    public var sentBytes: Int
 
-    public init(id: UInt64, info: ClientInfo) {
+    public init(id: UInt64, info: ClientInfo, receivedBytes: Int = 0, sentBytes: Int = 0) {
         self.id = id
         self.info = info
+        self.receivedBytes = receivedBytes
+        self.sentBytes = sentBytes
     }
 }
 
 extension ClientSession {
-    public var snapshot: ClientSessionSnapshot { ClientSessionSnapshot(id: id, info: info) }
+    public var snapshot: ClientSessionSnapshot {
+        ClientSessionSnapshot(
+            id: id, info: info, receivedBytes: traffic.receivedBytes, sentBytes: traffic.sentBytes)
+    }
 }
 
 /// Allows everything: the policy when no access rules or hooks are configured.

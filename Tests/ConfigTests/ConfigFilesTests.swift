@@ -119,7 +119,6 @@ struct ConfigFilesTests {
             (54, "rtc", .unsupported),
             (61, "mw_latency", .unsupported),
             (65, "mr", .unsupported),
-            (78, "http_hooks", .notImplementedYet),
             (86, "in_ack_size", .unsupported),
             (90, "cluster", .notImplementedYet),
         ]

@@ -5,9 +5,14 @@
 /// expect: `connect` gets Window Acknowledgement Size, Set Peer Bandwidth (dynamic), Set Chunk
 /// Size, `_result` and `onBWDone`; `createStream` always gets stream id 1 (every player then uses
 /// message stream 1, which keeps pre-encoded media bytes identical across players);
-/// `releaseStream`/`FCPublish` get `_result(undefined)`; `publish` and `play` are handed to the
-/// application (`requestPublish`/`requestPlay`) which answers with `publishAccepted()`,
+/// `releaseStream`/`FCPublish` get `_result(undefined)`; `connect`, `publish` and `play` are handed to
+/// the application (`requestConnect`/`requestPublish`/`requestPlay`) which answers with
+/// `connectAccepted()`/`connectRejected(description:)`, `publishAccepted()`,
 /// `publishRejected(_:description:)`, `playAccepted()` or `playRejected(_:description:)`.
+///
+/// Commands a client pipelines behind `connect` (ffmpeg sends releaseStream, FCPublish and
+/// createStream without waiting) are held, up to `maximumQueuedCommands`, and answered in order
+/// once the connect is accepted.
 ///
 /// Audio, video and data messages are **not** routed through the machine: while `state` is
 /// `.publishing` the handler sends them straight to the hub (data through
@@ -55,6 +60,8 @@ public struct RTMPServerSessionStateMachine: Sendable {
     public enum State: Sendable, Hashable {
         /// Handshake done, waiting for `connect`.
         case handshaken
+        /// `connect` handed to the application, waiting for `connectAccepted()`/`connectRejected`.
+        case connectPending
         /// `connect` accepted; streams may be created, published or played.
         case connected
         /// `publish` handed to the application, waiting for `publishAccepted()`/`publishRejected`.
@@ -70,6 +77,8 @@ public struct RTMPServerSessionStateMachine: Sendable {
     public enum Action: Sendable {
         /// Write these messages (commands, control and data messages) and flush.
         case send([RTMPMessage])
+        /// Ask the application whether this client may connect; answer with `connectAccepted()` or `connectRejected`.
+        case requestConnect(RTMPConnectCommand)
         /// Ask the application whether this publish may start; answer with `publishAccepted()` or `publishRejected`.
         case requestPublish(RTMPStreamRequest, messageStreamID: UInt32)
         /// Ask the application whether this play may start; answer with `playAccepted()` or `playRejected`.
@@ -101,6 +110,8 @@ public struct RTMPServerSessionStateMachine: Sendable {
 
     enum InternalState: Sendable {
         case waitingForConnect
+        /// The commands that arrived meanwhile, with their message stream ids, in order.
+        case connectPending(Connection, queued: [(RTMPCommand, UInt32)])
         case connected(Connection)
         case publishPending(Connection, Stream)
         case publishing(Connection, Stream)
@@ -111,6 +122,9 @@ public struct RTMPServerSessionStateMachine: Sendable {
 
     /// The message stream id every `createStream` gets.
     public static let streamID: UInt32 = 1
+    /// Commands held while a connect is pending; a client that sends more is closed. ffmpeg and OBS
+    /// pipeline at most four (releaseStream, FCPublish, createStream, _checkbw).
+    public static let maximumQueuedCommands = 16
 
     /// The settings given to `init`.
     public let configuration: Configuration
@@ -125,6 +139,7 @@ public struct RTMPServerSessionStateMachine: Sendable {
     public var state: State {
         switch internalState {
         case .waitingForConnect: return .handshaken
+        case .connectPending: return .connectPending
         case .connected: return .connected
         case .publishPending: return .publishPending
         case .publishing: return .publishing
@@ -153,9 +168,15 @@ public struct RTMPServerSessionStateMachine: Sendable {
         case .connected(let connection), .publishPending(let connection, _), .publishing(let connection, _),
             .playPending(let connection, _), .playing(let connection, _):
             return connection
-        case .waitingForConnect, .closed:
+        case .waitingForConnect, .connectPending, .closed:
             return nil
         }
+    }
+
+    /// The `connect` being decided, or the accepted one.
+    public var pendingOrAcceptedConnect: RTMPConnectCommand? {
+        if case .connectPending(let connection, _) = internalState { return connection.connect }
+        return connection?.connect
     }
 
     /// Feeds one command received on message stream `messageStreamID`.
@@ -167,14 +188,22 @@ public struct RTMPServerSessionStateMachine: Sendable {
             guard case .connect(let connect) = command else {
                 return close(.commandBeforeConnect.with(detail: command.name))
             }
-            return accept(connect)
+            return requestConnect(connect)
+        case .connectPending(let connection, var queued):
+            if case .connect = command { return close(.duplicateConnect) }
+            guard queued.count < Self.maximumQueuedCommands else {
+                return close(.tooManyQueuedCommands.with(detail: command.name))
+            }
+            queued.append((command, messageStreamID))
+            internalState = .connectPending(connection, queued: queued)
+            return []
         case .connected(let connection), .publishPending(let connection, _), .publishing(let connection, _),
             .playPending(let connection, _), .playing(let connection, _):
             return receivedWhileConnected(command, messageStreamID: messageStreamID, connection: connection)
         }
     }
 
-    private mutating func accept(_ connect: RTMPConnectCommand) -> [Action] {
+    private mutating func requestConnect(_ connect: RTMPConnectCommand) -> [Action] {
         guard let tcUrl = connect.tcUrl, (try? RTMPURLAuthority.parse(tcUrl)) != nil else {
             let reject = RTMPCommand.connectRejected(
                 transactionID: connect.transactionID,
@@ -182,8 +211,30 @@ public struct RTMPServerSessionStateMachine: Sendable {
             )
             return [.send([reject.message()])] + close(.invalidTcUrl.with(detail: connect.tcUrl ?? "(none)"))
         }
-        internalState = .connected(Connection(connect: connect, tcUrl: tcUrl))
-        return [.send(connectReplies(to: connect))]
+        internalState = .connectPending(Connection(connect: connect, tcUrl: tcUrl), queued: [])
+        return [.requestConnect(connect)]
+    }
+
+    /// The application accepted the pending connect: the connect replies (see the type's summary),
+    /// then the answers to every command queued meanwhile, in order. Nothing unless a connect is pending.
+    public mutating func connectAccepted() -> [Action] {
+        guard case .connectPending(let connection, let queued) = internalState else { return [] }
+        internalState = .connected(connection)
+        var actions: [Action] = [.send(connectReplies(to: connection.connect))]
+        for (command, messageStreamID) in queued {
+            actions += received(command, messageStreamID: messageStreamID)
+            if case .closed = internalState { break }
+        }
+        return actions
+    }
+
+    /// The application refused the pending connect: `_error` with NetConnection.Connect.Rejected and
+    /// `description` (ffmpeg prints it), then close. Nothing unless a connect is pending.
+    public mutating func connectRejected(description: String) -> [Action] {
+        guard case .connectPending(let connection, _) = internalState else { return [] }
+        let reject = RTMPCommand.connectRejected(
+            transactionID: connection.connect.transactionID, description: description)
+        return [.send([reject.message()])] + close(.connectRejected.with(detail: description))
     }
 
     private mutating func receivedWhileConnected(
@@ -314,7 +365,7 @@ public struct RTMPServerSessionStateMachine: Sendable {
         case .publishing(_, let stream): internalState = .publishing(connection, stream)
         case .playPending(_, let stream): internalState = .playPending(connection, stream)
         case .playing(_, let stream): internalState = .playing(connection, stream)
-        case .waitingForConnect, .closed: break
+        case .waitingForConnect, .connectPending, .closed: break
         }
     }
 

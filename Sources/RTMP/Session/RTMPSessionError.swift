@@ -9,6 +9,8 @@ public struct RTMPSessionError: Error, Hashable, CustomStringConvertible {
         case publishRejected = "publish rejected"
         case playRejected = "play rejected"
         case unexpectedCommand = "command not allowed in this state"
+        case connectRejected = "connect rejected"
+        case tooManyQueuedCommands = "too many commands while the connect is pending"
     }
 
     private let base: Base
@@ -34,6 +36,10 @@ public struct RTMPSessionError: Error, Hashable, CustomStringConvertible {
     public static let playRejected = RTMPSessionError(.playRejected)
     /// `publish`/`play` while a publish or play is already pending or running on the connection.
     public static let unexpectedCommand = RTMPSessionError(.unexpectedCommand)
+    /// The application refused the connect (`connectRejected`).
+    public static let connectRejected = RTMPSessionError(.connectRejected)
+    /// More than `maximumQueuedCommands` commands arrived while the connect was pending.
+    public static let tooManyQueuedCommands = RTMPSessionError(.tooManyQueuedCommands)
 
     func with(detail: String) -> RTMPSessionError {
         var copy = self

@@ -4,6 +4,7 @@ import Media
 import NIOCore
 import NIOEmbedded
 import RTMP
+import Sessions
 import Testing
 
 @testable import Ingest
@@ -36,7 +37,10 @@ final class FakeRTMPClient {
     /// Every write of the server read so far, in order.
     private(set) var writes: [ServerWrite] = []
 
-    init(loop: EmbeddedEventLoop, registry: StreamRegistry, settings: RTMPServerSettings = RTMPServerSettings()) throws {
+    init(
+        loop: EmbeddedEventLoop, registry: StreamRegistry, settings: RTMPServerSettings = RTMPServerSettings(),
+        policy: any SessionPolicy = AllowAllPolicy()
+    ) throws {
         self.loop = loop
         self.channel = EmbeddedChannel(loop: loop)
         let logger = Logger(label: "ingest-tests", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -45,7 +49,8 @@ final class FakeRTMPClient {
             ByteToMessageHandler(RTMPChunkDecoder(configuration: .init(maxMessageSize: settings.maxMessageSize))))
         try pipeline.addHandler(RTMPOutboundHandler())
         try pipeline.addHandler(RTMPControlHandler())
-        try pipeline.addHandler(RTMPSessionHandler(registry: registry, settings: settings, logger: logger))
+        try pipeline.addHandler(
+            RTMPSessionHandler(registry: registry, settings: settings, logger: logger, policy: policy))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1935)).wait()
     }
 

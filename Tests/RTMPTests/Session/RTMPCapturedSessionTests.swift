@@ -48,6 +48,7 @@ import Testing
                     for action in machine.received(command, messageStreamID: message.streamID) {
                         steps.append(ServerStep(action))
                         switch action {
+                        case .requestConnect: steps += machine.connectAccepted().map(ServerStep.init)
                         case .requestPublish: steps += machine.publishAccepted().map(ServerStep.init)
                         case .requestPlay: steps += machine.playAccepted().map(ServerStep.init)
                         default: break

@@ -54,6 +54,7 @@ struct Loopback {
         for action in actions {
             switch action {
             case .send(let messages): outbox += messages
+            case .requestConnect: try handle(server.connectAccepted(), into: &outbox)
             case .requestPublish(let request, _):
                 serverRequests.append(request)
                 try handle(

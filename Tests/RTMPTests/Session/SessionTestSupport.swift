@@ -42,6 +42,7 @@ enum Decoded: Equatable, CustomStringConvertible {
 /// A server action made comparable.
 enum ServerStep: Equatable {
     case send([Decoded])
+    case requestConnect(tcUrl: String?)
     case requestPublish(streamKey: String, messageStreamID: UInt32)
     case requestPlay(streamKey: String, streamName: String, messageStreamID: UInt32)
     case stopPublishing
@@ -52,6 +53,7 @@ enum ServerStep: Equatable {
     init(_ action: RTMPServerSessionStateMachine.Action) {
         switch action {
         case .send(let messages): self = .send(messages.map(Decoded.init))
+        case .requestConnect(let connect): self = .requestConnect(tcUrl: connect.tcUrl)
         case .requestPublish(let request, let id):
             self = .requestPublish(streamKey: request.streamKey, messageStreamID: id)
         case .requestPlay(let request, let play, let id):
@@ -65,8 +67,22 @@ enum ServerStep: Equatable {
 }
 
 extension RTMPServerSessionStateMachine {
-    /// Feeds a command through an encode/decode round trip, as the wire would.
+    /// Feeds a command through an encode/decode round trip, as the wire would, as an application
+    /// that allows every connect: a `requestConnect` is answered with `connectAccepted()` at once.
     mutating func feed(_ command: RTMPCommand, streamID: UInt32 = 0) throws -> [ServerStep] {
+        var steps: [ServerStep] = []
+        for step in try feedGated(command, streamID: streamID) {
+            if case .requestConnect = step {
+                steps += connectAccepted().map(ServerStep.init)
+            } else {
+                steps.append(step)
+            }
+        }
+        return steps
+    }
+
+    /// Feeds a command as the wire would, leaving a connect pending for the test to answer.
+    mutating func feedGated(_ command: RTMPCommand, streamID: UInt32 = 0) throws -> [ServerStep] {
         let decoded = try RTMPCommand(command.message(streamID: streamID))
         return received(decoded, messageStreamID: streamID).map(ServerStep.init)
     }

@@ -1,0 +1,139 @@
+public import Config
+public import Logging
+import Metrics
+import NIOConcurrencyHelpers
+public import NIOCore
+public import Sessions
+
+/// The server's `SessionPolicy`: a disabled vhost and `security` rules answer at once, then the
+/// vhost's deciding hooks (on_connect, on_publish, on_play) are called, each URL in order, all of
+/// which must allow. Ends are reported to the notification hooks (on_close, on_unpublish, on_stop),
+/// fire and forget, at most `maximumNotificationsInFlight` at a time.
+///
+/// Reads the configuration in force on every call through `configuration`, so a reload applies to
+/// the next client without rebuilding anything.
+public final class HooksPolicy: SessionPolicy {
+    /// Notifications beyond this many unanswered ones are dropped (and counted): a dead hook
+    /// server must not make the server hold an unbounded number of requests.
+    public static let maximumNotificationsInFlight = 256
+
+    private let client: HookClient
+    private let origin: HookBody.Origin
+    private let configuration: @Sendable (_ vhost: String) -> VhostConfiguration
+    private let notificationLoops: any EventLoopGroup
+    private let logger: Logger
+    private let inFlight = NIOLockedValueBox(0)
+    private let dropped = NIOLockedValueBox(0)
+
+    /// - Parameters:
+    ///   - configuration: the vhost's configuration in force (by resolved vhost name).
+    ///   - notificationLoops: where fire-and-forget callbacks run.
+    public init(
+        client: HookClient, origin: HookBody.Origin, notificationLoops: any EventLoopGroup, logger: Logger,
+        configuration: @escaping @Sendable (_ vhost: String) -> VhostConfiguration
+    ) {
+        self.client = client
+        self.origin = origin
+        self.notificationLoops = notificationLoops
+        self.logger = logger
+        self.configuration = configuration
+    }
+
+    /// Notifications dropped because too many were in flight, since start.
+    public var droppedNotifications: Int { dropped.withLockedValue { $0 } }
+
+    public func authorize(_ action: SessionAction, client: ClientSessionSnapshot, on eventLoop: any EventLoop)
+        -> EventLoopFuture<SessionDecision>
+    {
+        let vhost = configuration(client.info.vhost)
+        guard vhost.enabled else {
+            return eventLoop.makeSucceededFuture(.deny(reason: "vhost \(vhost.name) is disabled"))
+        }
+        let hook: HTTPHooksConfiguration.Hook
+        switch action {
+        case .connect:
+            hook = .onConnect
+        case .publish, .play:
+            let securityAction: SecurityRule.Action = action == .publish ? .publish : .play
+            if let reason = vhost.security.denial(of: securityAction, ip: client.info.ip) {
+                Self.countRefusal("security")
+                return eventLoop.makeSucceededFuture(.deny(reason: reason))
+            }
+            hook = action == .publish ? .onPublish : .onPlay
+        }
+        let hooks = vhost.httpHooks
+        let urls = hooks.urls(for: hook)
+        guard !urls.isEmpty else { return eventLoop.makeSucceededFuture(.allow) }
+        let body = HookBody.make(hook, client: client, origin: origin)
+        return decide(body, urls: urls[...], hook: hook, hooks: hooks, on: eventLoop).map { decision in
+            if case .deny = decision { Self.countRefusal("hook") }
+            return decision
+        }
+    }
+
+    /// Calls `urls` one after another; the first that does not allow decides.
+    private func decide(
+        _ body: HookBody, urls: ArraySlice<String>, hook: HTTPHooksConfiguration.Hook,
+        hooks: HTTPHooksConfiguration, on eventLoop: any EventLoop
+    ) -> EventLoopFuture<SessionDecision> {
+        guard let url = urls.first else { return eventLoop.makeSucceededFuture(.allow) }
+        return client.post(body, to: url, hook: hook, timeout: hooks.timeout, on: eventLoop).flatMap { [self] outcome in
+            switch outcome {
+            case .allowed:
+                return decide(body, urls: urls.dropFirst(), hook: hook, hooks: hooks, on: eventLoop)
+            case .denied(let reason):
+                return eventLoop.makeSucceededFuture(.deny(reason: reason))
+            case .failed(let reason, _):
+                guard hooks.onFailure == .allow else {
+                    return eventLoop.makeSucceededFuture(.deny(reason: reason))
+                }
+                logger.warning("hook failed, allowed by on_failure allow", metadata: ["reason": "\(reason)"])
+                return decide(body, urls: urls.dropFirst(), hook: hook, hooks: hooks, on: eventLoop)
+            }
+        }
+    }
+
+    public func sessionDidEnd(_ end: SessionEnd, client: ClientSessionSnapshot) {
+        let hook: HTTPHooksConfiguration.Hook
+        switch end {
+        case .close: hook = .onClose
+        case .unpublish: hook = .onUnpublish
+        case .stop: hook = .onStop
+        }
+        notify(hook, client: client)
+    }
+
+    /// Sends a notification hook (on_close, on_unpublish, on_stop, on_dvr, on_hls) to every URL of
+    /// the client's vhost, in order, without waiting; dropped when too many are in flight.
+    /// - Parameter extras: the hook's own fields (on_dvr `file`, on_hls `duration`, `seq_no`…).
+    public func notify(_ hook: HTTPHooksConfiguration.Hook, client: ClientSessionSnapshot, extras: [HookBody.Field] = []) {
+        let hooks = configuration(client.info.vhost).httpHooks
+        let urls = hooks.urls(for: hook)
+        guard !urls.isEmpty else { return }
+        let admitted = inFlight.withLockedValue { count -> Bool in
+            guard count < Self.maximumNotificationsInFlight else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else {
+            dropped.withLockedValue { $0 += 1 }
+            Counter(label: MetricLabel.hookFailures, dimensions: [("hook", hook.rawValue), ("result", "dropped")])
+                .increment()
+            logger.warning("hook dropped: too many in flight", metadata: ["hook": "\(hook.rawValue)"])
+            return
+        }
+        let body = HookBody.make(hook, client: client, origin: origin, extras: extras)
+        let loop = notificationLoops.next()
+        var chain = loop.makeSucceededVoidFuture()
+        for url in urls {
+            chain = chain.flatMap { [client = self.client] in
+                client.post(body, to: url, hook: hook, timeout: hooks.timeout, on: loop).map { _ in }
+            }
+        }
+        chain.whenComplete { [inFlight] _ in inFlight.withLockedValue { $0 -= 1 } }
+    }
+
+    private static func countRefusal(_ reason: String) {
+        Counter(label: MetricLabel.refusedClients, dimensions: [("reason", reason)]).increment()
+    }
+}
