@@ -122,7 +122,7 @@ struct ConfigFilesTests {
             (86, "in_ack_size", .unsupported),
             (90, "cluster", .notImplementedYet),
         ]
-        #expect(warnings.count == 16)
+        #expect(warnings.count == expected.count)
         #expect(
             warnings
                 == expected.map {
