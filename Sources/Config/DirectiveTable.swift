@@ -7,6 +7,8 @@ enum DirectiveContext: Hashable, Sendable {
     case hls
     case dvr
     case httpServer
+    case httpAPI
+    case httpAPIAuth
 }
 
 /// What Headwater does with a directive it recognises.
@@ -75,6 +77,11 @@ enum DirectiveName {
     static let httpServer = "http_server"
     static let dir = "dir"
     static let crossdomain = "crossdomain"
+
+    static let httpAPI = "http_api"
+    static let auth = "auth"
+    static let username = "username"
+    static let password = "password"
 }
 
 /// Which directives Headwater knows, where, and in what shape. Anything absent here is unsupported.
@@ -84,7 +91,7 @@ enum DirectiveTable {
 
     /// Sections later Headwater issues will implement, by the context SRS puts them in. `mode` and `origin`
     /// are SRS 1.x's vhost-level spelling of what `cluster { }` holds today.
-    private static let plannedRoot = ["http_api", "stats", "heartbeat"]
+    private static let plannedRoot = ["stats", "heartbeat"]
     private static let plannedVhost = [
         "http_remux", "cluster", "transcode", "forward", "http_hooks", "ingest", "security", "refer", "mode", "origin",
     ]
@@ -108,6 +115,7 @@ enum DirectiveTable {
             DirectiveName.handshakeTimeout: single,
             DirectiveName.vhost: .block(.vhost, arguments: one, repeatable: true),
             DirectiveName.httpServer: .block(.httpServer, arguments: 0...0, repeatable: false),
+            DirectiveName.httpAPI: .block(.httpAPI, arguments: 0...0, repeatable: false),
         ].merging(planned(plannedRoot)) { known, _ in known },
         .vhost: [
             DirectiveName.enabled: single,
@@ -160,6 +168,17 @@ enum DirectiveTable {
             DirectiveName.listen: single,
             DirectiveName.dir: single,
             DirectiveName.crossdomain: single,
+        ],
+        .httpAPI: [
+            DirectiveName.enabled: single,
+            DirectiveName.listen: single,
+            DirectiveName.crossdomain: single,
+            DirectiveName.auth: .block(.httpAPIAuth, arguments: 0...0, repeatable: false),
+        ],
+        .httpAPIAuth: [
+            DirectiveName.enabled: single,
+            DirectiveName.username: single,
+            DirectiveName.password: single,
         ],
     ]
 
