@@ -131,7 +131,8 @@ final class HTTPAPIProcessStatistics: Sendable {
         var result: [String: Int] = [:]
         for line in read(path).split(separator: "\n") {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            let value = line[line.index(after: colon)...].split(separator: " ").first.flatMap { Int($0) }
+            let value = line[line.index(after: colon)...].split(whereSeparator: { $0 == " " || $0 == "\t" }).first
+                .flatMap { Int($0) }
             if let value { result[String(line[..<colon])] = value }
         }
         return result
