@@ -137,4 +137,21 @@ import Testing
             #expect(response.headers[.accessControlAllowOrigin] == nil)
         }
     }
+
+    @Test func apiOnlyServerServesNoFiles() async throws {
+        let root = try TemporaryRoot()
+        try root.write("index.html", text: "home")
+        let fixture = APIFixture()
+        let settings = HTTPFileServerSettings(root: root.path, crossdomain: false, playlistMaxAge: 1)
+        let router = HTTPServerService.makeRouter(settings: settings, servesFiles: false) { router in
+            fixture.api.install(on: router, configuration: APIFixture.configuration())
+        }
+        try await Application(router: router).test(.router) { client in
+            #expect(try await client.execute(uri: "/index.html", method: .get).status == .notFound)
+            #expect(try await client.execute(uri: "/api/v1/versions", method: .get).status == .ok)
+            let unknown = try await client.execute(uri: "/api/v1/nope", method: .get)
+            #expect(unknown.status == .notFound)
+            #expect(try jsonObject(unknown).int("code") == 404)
+        }
+    }
 }
