@@ -171,6 +171,14 @@ import Testing
         let player = try fixture.register(.rtmpPlayer)
         player.traffic.add(sent: 200)
         let session = try await fixture.publishSample(clientID: publisher.id)
+        // A stream players wait for is not counted among the vhost's streams.
+        let loop = session.eventLoop
+        let waiting = try await loop.submit {
+            fixture.streams.subscribe(
+                IdleConsumer(eventLoop: loop), to: StreamKey(vhost: APIFixture.vhost, app: "live", stream: "later"),
+                configuration: LiveStreamConfiguration())
+        }.get()
+        defer { waiting.cancel() }
         try await fixture.application(root: try TemporaryRoot()).test(.router) { client in
             let answer = try jsonObject(try await client.execute(uri: "/api/v1/vhosts", method: .get))
             let vhost = try #require(answer.objects("vhosts")?.first)

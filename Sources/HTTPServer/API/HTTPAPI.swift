@@ -55,8 +55,8 @@ public final class HTTPAPI: Sendable {
         return try answer([("data", data)])
     }
 
-    func vhostsAnswer(id: String?) throws -> Response {
-        let all = vhostEntries()
+    func vhostsAnswer(id: String?) async throws -> Response {
+        let all = await vhostEntries()
         guard let id else { return try answer([("vhosts", all)]) }
         guard let vhost = all.first(where: { $0.id == id }) else { throw HTTPAPIError.vhostNotFound }
         return try answer([("vhost", vhost)])
@@ -138,9 +138,13 @@ public final class HTTPAPI: Sendable {
             kbps: HTTPAPIModel.Kbps(recv30s: rate.receivedKbps, send30s: rate.sentKbps))
     }
 
-    private func vhostEntries() -> [HTTPAPIModel.Vhost] {
+    private func vhostEntries() async -> [HTTPAPIModel.Vhost] {
         let sessions = clients.sessions
-        let publishing = Dictionary(grouping: streams.streams, by: \.key.vhost)
+        // SRS counts the streams being published, not those players merely wait for.
+        var publishing: [String: Int] = [:]
+        for stream in streams.streams where (try? await stream.statisticsSnapshot().get())?.isPublishing == true {
+            publishing[stream.key.vhost, default: 0] += 1
+        }
         var configured = vhosts()
         // Vhosts clients used without configuring them (none today, but the registry does not forbid it).
         for name in Set(sessions.map(\.info.vhost)).subtracting(configured.map(\.name)) where !name.isEmpty {
@@ -151,7 +155,7 @@ public final class HTTPAPI: Sendable {
             let rates = members.map { sampler.rate(of: $0.id) }
             return HTTPAPIModel.Vhost(
                 id: vhostID(vhost.name), name: vhost.name, enabled: vhost.enabled, clients: members.count,
-                streams: publishing[vhost.name]?.count ?? 0,
+                streams: publishing[vhost.name] ?? 0,
                 sendBytes: members.reduce(0) { $0 + $1.traffic.sentBytes },
                 recvBytes: members.reduce(0) { $0 + $1.traffic.receivedBytes },
                 kbps: HTTPAPIModel.Kbps(

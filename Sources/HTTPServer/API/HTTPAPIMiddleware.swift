@@ -85,7 +85,7 @@ public struct HTTPAPIMiddleware<Context: RequestContext>: RouterMiddleware {
         case .index: return try api.index()
         case .versions: return try api.versions()
         case .summaries: return try api.summaries()
-        case .vhosts(let id): return try api.vhostsAnswer(id: id)
+        case .vhosts(let id): return try await api.vhostsAnswer(id: id)
         case .streams(let id): return try await api.streamsAnswer(id: id, page: try Self.page(of: request))
         case .clients(let id) where request.method == .delete:
             // The route allows DELETE only with an id.

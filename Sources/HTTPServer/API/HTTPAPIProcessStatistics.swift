@@ -8,7 +8,7 @@ import Glibc
 
 /// The process and system figures of `/api/v1/summaries`, read from Linux's `/proc` when asked.
 ///
-/// CPU percentages need two readings: each call compares with the previous one (at least
+/// "Percent" fields are fractions (0.25 is a quarter), as SRS sends them. CPU figures need two readings: each call compares with the previous one (at least
 /// `minimumInterval` apart; closer calls reuse the last result), and the first compares with the
 /// process start. The files are tiny and in memory, so reading them on the request's thread is fine.
 final class HTTPAPIProcessStatistics: Sendable {
@@ -88,16 +88,16 @@ final class HTTPAPIProcessStatistics: Sendable {
                 processPercent: 0, systemPercent: 0)
             if let previous = last {
                 let seconds = Double((now - previous.time).nanoseconds) / 1e9
-                reading.processPercent = Double(process.cpu - previous.processTicks) / ticksPerSecond / seconds * 100
+                reading.processPercent = Double(process.cpu - previous.processTicks) / ticksPerSecond / seconds
                 let total = system.total - previous.systemTotal
                 if total > 0 {
-                    reading.systemPercent = Double(system.busy - previous.systemBusy) / Double(total) * 100
+                    reading.systemPercent = Double(system.busy - previous.systemBusy) / Double(total)
                 }
             } else {
                 // First reading: averages since the process (and the machine) started.
                 let alive = systemUptime - Double(process.start) / ticksPerSecond
-                if alive > 0 { reading.processPercent = Double(process.cpu) / ticksPerSecond / alive * 100 }
-                if system.total > 0 { reading.systemPercent = Double(system.busy) / Double(system.total) * 100 }
+                if alive > 0 { reading.processPercent = Double(process.cpu) / ticksPerSecond / alive }
+                if system.total > 0 { reading.systemPercent = Double(system.busy) / Double(system.total) }
             }
             last = reading
             return reading
