@@ -73,6 +73,9 @@ struct ConfigDecoder {
         if let directive = root.first(DirectiveName.httpServer) {
             configuration.httpServer = try self.httpServer(directive)
         }
+        if let directive = root.first(DirectiveName.httpAPI) {
+            configuration.httpAPI = try self.httpAPI(directive)
+        }
         configuration.vhosts = try self.vhosts(root.all(DirectiveName.vhost))
         return configuration
     }

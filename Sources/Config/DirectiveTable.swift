@@ -10,6 +10,8 @@ enum DirectiveContext: Hashable, Sendable {
     case httpRemux
     case security
     case httpHooks
+    case httpAPI
+    case httpAPIAuth
 }
 
 /// What Headwater does with a directive it recognises.
@@ -90,6 +92,10 @@ enum DirectiveName {
     static let hookTimeout = "timeout"
     /// Headwater's own: what a callback that times out or fails means (deny or allow).
     static let hookOnFailure = "on_failure"
+    static let httpAPI = "http_api"
+    static let auth = "auth"
+    static let username = "username"
+    static let password = "password"
 }
 
 /// Which directives Headwater knows, where, and in what shape. Anything absent here is unsupported.
@@ -99,7 +105,7 @@ enum DirectiveTable {
 
     /// Sections later Headwater issues will implement, by the context SRS puts them in. `mode` and `origin`
     /// are SRS 1.x's vhost-level spelling of what `cluster { }` holds today.
-    private static let plannedRoot = ["http_api", "stats", "heartbeat"]
+    private static let plannedRoot = ["stats", "heartbeat"]
     private static let plannedVhost = [
         "cluster", "transcode", "forward", "ingest", "refer", "mode", "origin",
     ]
@@ -123,6 +129,7 @@ enum DirectiveTable {
             DirectiveName.handshakeTimeout: single,
             DirectiveName.vhost: .block(.vhost, arguments: one, repeatable: true),
             DirectiveName.httpServer: .block(.httpServer, arguments: 0...0, repeatable: false),
+            DirectiveName.httpAPI: .block(.httpAPI, arguments: 0...0, repeatable: false),
         ].merging(planned(plannedRoot)) { known, _ in known },
         .vhost: [
             DirectiveName.enabled: single,
@@ -197,6 +204,17 @@ enum DirectiveTable {
                 ($0.rawValue, DirectiveRole.setting(arguments: 1...Int.max, repeatable: false))
             }
         ) { known, _ in known },
+        .httpAPI: [
+            DirectiveName.enabled: single,
+            DirectiveName.listen: single,
+            DirectiveName.crossdomain: single,
+            DirectiveName.auth: .block(.httpAPIAuth, arguments: 0...0, repeatable: false),
+        ],
+        .httpAPIAuth: [
+            DirectiveName.enabled: single,
+            DirectiveName.username: single,
+            DirectiveName.password: single,
+        ],
     ]
 
     /// The role of `name` in `context`, or `nil` when Headwater does not support it there.

@@ -44,6 +44,22 @@ extension ServerConfiguration {
             crossdomain on;
         }
 
+        # The HTTP API (SRS's JSON API: /api/v1/versions, summaries, vhosts, streams, clients).
+        http_api {
+            # Whether the API is served (default off; this file turns it on).
+            enabled on;
+            # Where it listens; the same address as http_server's shares that port (default 1985).
+            listen 8080;
+            # Whether CORS headers are sent on API answers (default on).
+            crossdomain on;
+            # HTTP Basic authentication of every /api/ request (default off).
+            auth {
+                enabled off;
+                # username admin;
+                # password change-me;
+            }
+        }
+
         # The vhost used when a client names none or an unknown one (for example an IP address).
         vhost __defaultVhost__ {
             # Whether clients may use this vhost (default on).

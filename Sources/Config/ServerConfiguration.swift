@@ -32,6 +32,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var handshakeTimeout: Duration = .seconds(10)
     /// The HTTP server for HLS and DVR files (SRS `http_server { }`).
     public var httpServer = HTTPServerConfiguration()
+    /// The HTTP API (SRS `http_api { }`).
+    public var httpAPI = HTTPAPIConfiguration()
     /// The vhosts by name; `__defaultVhost__` is always present.
     public var vhosts: [String: VhostConfiguration] = [
         VhostConfiguration.defaultName: VhostConfiguration(name: VhostConfiguration.defaultName)

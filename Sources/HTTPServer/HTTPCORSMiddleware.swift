@@ -6,18 +6,33 @@ public import Hummingbird
 /// Preflights need no special case: `HTTPFileResponder` answers OPTIONS with 204, and this middleware
 /// decorates that like any other response. Credentials are never allowed (`*` forbids them).
 public struct HTTPCORSMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The headers added, in order.
+    /// The methods files allow cross-origin.
+    public static var defaultAllowedMethods: String { "GET, HEAD, OPTIONS" }
+    /// The request headers files allow cross-origin.
+    public static var defaultAllowedHeaders: String { "Range, If-None-Match, If-Modified-Since" }
+
+    /// The headers added to file answers, in order.
     public static var headers: HTTPFields {
-        [
+        Self().fields
+    }
+
+    /// The headers this middleware adds, in order.
+    public let fields: HTTPFields
+
+    /// Creates the middleware.
+    /// - Parameters:
+    ///   - allowedMethods: `Access-Control-Allow-Methods`; the API adds DELETE (kicks).
+    ///   - allowedHeaders: `Access-Control-Allow-Headers`; the API adds Authorization.
+    public init(
+        allowedMethods: String = Self.defaultAllowedMethods, allowedHeaders: String = Self.defaultAllowedHeaders
+    ) {
+        self.fields = [
             .accessControlAllowOrigin: "*",
-            .accessControlAllowMethods: "GET, HEAD, OPTIONS",
-            .accessControlAllowHeaders: "Range, If-None-Match, If-Modified-Since",
+            .accessControlAllowMethods: allowedMethods,
+            .accessControlAllowHeaders: allowedHeaders,
             .accessControlExposeHeaders: "Content-Length, Content-Range, ETag",
         ]
     }
-
-    /// Creates the middleware.
-    public init() {}
 
     /// Runs the rest of the chain and adds the CORS headers to what it answers.
     /// - Parameters:
@@ -37,9 +52,15 @@ public struct HTTPCORSMiddleware<Context: RequestContext>: RouterMiddleware {
             // Turned into a response here, as the router would, so error answers carry the headers too.
             response = try error.response(from: request, context: context)
         }
-        for field in Self.headers {
+        decorate(&response)
+        return response
+    }
+
+    /// Adds the CORS headers a response does not have yet: an inner middleware's (the API's) win.
+    /// - Parameter response: The response to decorate.
+    public func decorate(_ response: inout Response) {
+        for field in fields where response.headers[field.name] == nil {
             response.headers[field.name] = field.value
         }
-        return response
     }
 }

@@ -60,6 +60,8 @@ public final class HTTPServerService: Service {
     ///   - requestTimeout: The time a client has to send a complete request head (slowloris clients are
     ///     closed after it), and a kept-alive connection may stay idle.
     ///   - routes: Adds routes before the file fallback.
+    ///   - servesFiles: Whether the file fallback answers what no route matched; off for a server that
+    ///     carries only routes (the API on its own port), which then answers 404 to anything else.
     public init(
         configuration: HTTPServerConfiguration,
         playlistMaxAge: Int = 1,
@@ -71,10 +73,11 @@ public final class HTTPServerService: Service {
         clients: ClientRegistry = ClientRegistry(maxConnections: .max),
         policy: any SessionPolicy = AllowAllPolicy(),
         requestTimeout: TimeAmount = HTTPServerService.defaultRequestTimeout,
+        servesFiles: Bool = true,
         routes: Routes = { _ in }
     ) {
         let settings = HTTPFileServerSettings(configuration: configuration, playlistMaxAge: playlistMaxAge)
-        let router = Self.makeRouter(settings: settings, threadPool: threadPool, routes: routes)
+        let router = Self.makeRouter(settings: settings, threadPool: threadPool, servesFiles: servesFiles, routes: routes)
         let port = HTTPListeningPort()
         self.port = port
         let liveSettings = registry.map {
@@ -126,11 +129,13 @@ public final class HTTPServerService: Service {
     /// - Parameters:
     ///   - settings: What the file fallback serves, and whether CORS headers are added.
     ///   - threadPool: Where files are opened and read.
+    ///   - servesFiles: Whether the file fallback is installed.
     ///   - routes: Adds routes before the file fallback.
     /// - Returns: The router.
     public static func makeRouter(
         settings: HTTPFileServerSettings,
         threadPool: NIOThreadPool = .singleton,
+        servesFiles: Bool = true,
         routes: Routes = { _ in }
     ) -> Router<HTTPRequestContext> {
         let router = Router(context: HTTPRequestContext.self)
@@ -139,7 +144,9 @@ public final class HTTPServerService: Service {
         if settings.crossdomain {
             router.add(middleware: HTTPCORSMiddleware<HTTPRequestContext>())
         }
-        router.add(middleware: HTTPFileResponder<HTTPRequestContext>(settings: settings, threadPool: threadPool))
+        if servesFiles {
+            router.add(middleware: HTTPFileResponder<HTTPRequestContext>(settings: settings, threadPool: threadPool))
+        }
         routes(router)
         return router
     }

@@ -236,7 +236,8 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let channel = context.channel
         let disconnect: @Sendable () -> Void = { channel.close(promise: nil) }
-        let published = registry.publish(key, configuration: vhost.live, on: context.eventLoop, disconnect: disconnect)
+        let published = registry.publish(
+            key, configuration: vhost.live, on: context.eventLoop, disconnect: disconnect, clientID: session?.id)
         published.whenComplete { result in
             let handler = loopBound.value
             // The answer comes a loop turn later: the client may have withdrawn this publish and

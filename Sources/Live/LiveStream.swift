@@ -38,7 +38,9 @@ struct ConsumerBox: @unchecked Sendable {
 public final class LiveStream: @unchecked Sendable {
     public let key: StreamKey
     public let eventLoop: any EventLoop
-    let id: UInt64
+    /// Unique in the process for the life of the stream (the API's `vid-<id>`); a stream created again
+    /// after it went away gets a new one.
+    public let id: UInt64
 
     private var configuration: LiveStreamConfiguration
     private var publisherID: UInt64?
@@ -68,7 +70,7 @@ public final class LiveStream: @unchecked Sendable {
 
     func attachPublisher(
         id publisher: UInt64, configuration newConfiguration: LiveStreamConfiguration,
-        disconnect: (@Sendable () -> Void)? = nil
+        disconnect: (@Sendable () -> Void)? = nil, clientID: UInt64? = nil
     ) throws {
         eventLoop.preconditionInEventLoop()
         guard publisherID == nil else { throw LiveError.streamBusy(key) }
@@ -83,6 +85,8 @@ public final class LiveStream: @unchecked Sendable {
         }
         clock.publisherDidRestart()
         statistics.publishCount += 1
+        statistics.publishStartedAt = .now()
+        statistics.publisherClientID = clientID
         broadcast(.publishStarted)
     }
 
@@ -96,6 +100,7 @@ public final class LiveStream: @unchecked Sendable {
         videoHeader = nil
         audioHeader = nil
         gop.reset()
+        statistics.publisherDidLeave()
         broadcast(.unpublished)
     }
 
@@ -250,17 +255,46 @@ public struct LiveStreamStatistics: Sendable {
     public var consumers = 0
     public var videoPackets = 0
     public var audioPackets = 0
+    /// Coded video frames, sequence headers excluded (SRS's stream `frames`).
+    public var videoFrames = 0
     public var bytesIn = 0
     public var gopCachePackets = 0
+    /// When the current publisher attached; `nil` while nobody publishes.
+    public var publishStartedAt: NIODeadline?
+    /// The current publisher's client id (`ClientSession.id`), when its connection gave one.
+    public var publisherClientID: UInt64?
+    /// The current publish's video, from its last sequence header; `nil` before one arrives.
+    public var video: LiveVideoInfo?
+    /// The current publish's audio, from its AAC sequence header or first frame of another codec.
+    public var audio: LiveAudioInfo?
 
     public init() {}
 
     mutating func record(_ packet: MediaPacket) {
         bytesIn += packet.payload.readableBytes
         switch packet.kind {
-        case .video: videoPackets += 1
-        case .audio: audioPackets += 1
+        case .video:
+            videoPackets += 1
+            // Parsed once per sequence header, never per frame.
+            if packet.isSequenceHeader {
+                video = LiveVideoInfo.parse(sequenceHeader: packet.payload) ?? video
+            } else {
+                videoFrames += 1
+            }
+        case .audio:
+            audioPackets += 1
+            if audio == nil || packet.isSequenceHeader {
+                audio = LiveAudioInfo.parse(packet.payload) ?? audio
+            }
         case .data: break
         }
+    }
+
+    /// What only the publish that ended described.
+    mutating func publisherDidLeave() {
+        publishStartedAt = nil
+        publisherClientID = nil
+        video = nil
+        audio = nil
     }
 }

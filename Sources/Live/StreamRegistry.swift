@@ -29,14 +29,17 @@ public final class StreamRegistry: Sendable {
     /// - Throws: through the future, `LiveError.streamBusy` when the stream already has a publisher.
     /// - Parameter disconnect: closes the publisher's connection when an output or the API asks
     ///   (`LiveStream.disconnectPublisher()`); called on the stream's loop.
+    /// - Parameter clientID: the publisher's client id (`ClientSession.id`), opaque here; the API reports
+    ///   it as the stream's `publish.cid`.
     public func publish(
         _ key: StreamKey, configuration: LiveStreamConfiguration, on eventLoop: any EventLoop,
-        disconnect: (@Sendable () -> Void)? = nil
+        disconnect: (@Sendable () -> Void)? = nil, clientID: UInt64? = nil
     ) -> EventLoopFuture<LivePublishSession> {
         let (stream, publisherID) = acquire(key, configuration: configuration, eventLoop: eventLoop)
         let observers = state.withLockedValue { $0.publishObservers }
         return stream.eventLoop.submit {
-            try stream.attachPublisher(id: publisherID, configuration: configuration, disconnect: disconnect)
+            try stream.attachPublisher(
+                id: publisherID, configuration: configuration, disconnect: disconnect, clientID: clientID)
             for observer in observers { observer.liveStreamDidStartPublishing(stream) }
         }.hop(to: eventLoop).map {
             LivePublishSession(stream: stream, publisherID: publisherID, eventLoop: eventLoop, registry: self)

@@ -40,6 +40,10 @@ public final class Application: Sendable {
     private let threadPool: NIOThreadPool
     /// The HTTP-FLV mounts (`http_remux`), replaced on reload.
     private let flvMounts: HTTPFLVMounts
+    /// Per-client bitrates over 30 s, sampled every 5 s while the server runs (the API's `kbps`).
+    public let trafficSampler = TrafficSampler()
+    /// SRS's HTTP API (`http_api`).
+    let api: HTTPAPI
 
     /// - Parameters:
     ///   - configuration: the loaded configuration.
@@ -82,6 +86,8 @@ public final class Application: Sendable {
             current.withLockedValue { $0.vhost(named: key.vhost).dvr }
         }
         registry.addPublishObserver(dvr)
+        self.api = Self.makeHTTPAPI(
+            registry: registry, clients: clients, sampler: trafficSampler, configuration: current)
     }
 
     /// Runs until a graceful shutdown signal; returns once every session is closed.
@@ -99,6 +105,11 @@ public final class Application: Sendable {
             services.append(.init(service: bitrates))
             services.append(.init(service: makeHTTPService(bitrates: bitrates)))
         }
+        if configuration.httpAPI.enabled && !apiSharesHTTPServer {
+            services.append(.init(service: makeAPIService()))
+        }
+        let sampling = trafficSampler.start(sampling: clients, on: group.next())
+        defer { sampling.cancel() }
         services += [.init(service: rtmp), .init(service: reloader)]
         // Services stop in reverse order: RTMP sessions end first, so the outputs see every unpublish
         // before they close their files.
@@ -139,10 +150,53 @@ public final class Application: Sendable {
         return HTTPServerService(
             configuration: http, playlistMaxAge: playlistMaxAge, group: group, threadPool: threadPool, logger: logger,
             registry: registry, flvMounts: flvMounts, clients: clients, policy: policy
-        ) { router in
+        ) { [api, apiSharesHTTPServer, configuration] router in
+            // First, so it also authenticates and wraps the other /api/ routes.
+            if apiSharesHTTPServer {
+                api.install(on: router, configuration: configuration.httpAPI)
+            }
             DVRListingRoute.add(to: router, catalog: catalog, httpRoot: http.dir, serverID: serverID)
             MetricsRoute.add(to: router, metrics: metrics)
             WebPageRoute.add(to: router, page: page, files: files, threadPool: threadPool)
+        }
+    }
+
+    // MARK: HTTP API
+
+    /// Whether the API is served by the HTTP server (same `listen`) rather than on its own port.
+    private var apiSharesHTTPServer: Bool {
+        configuration.httpAPI.enabled && configuration.httpServer.enabled
+            && configuration.httpAPI.listen == configuration.httpServer.listen
+    }
+
+    /// The API alone on `http_api.listen`: no files, 404 JSON for unknown /api/ paths.
+    private func makeAPIService() -> HTTPServerService {
+        var settings = HTTPServerConfiguration()
+        settings.listen = configuration.httpAPI.listen
+        // The API middleware sends its own CORS headers.
+        settings.crossdomain = false
+        return HTTPServerService(
+            configuration: settings, group: group, threadPool: threadPool, logger: logger, servesFiles: false
+        ) { [api, configuration] router in
+            api.install(on: router, configuration: configuration.httpAPI)
+        }
+    }
+
+    private static func makeHTTPAPI(
+        registry: StreamRegistry, clients: ClientRegistry, sampler: TrafficSampler,
+        configuration: NIOLockedValueBox<ServerConfiguration>
+    ) -> HTTPAPI {
+        let identity = HTTPAPIIdentity(
+            server: "headwater-\(Version.current)-\(getpid())", pid: Int(getpid()), version: Version.current)
+        return HTTPAPI(identity: identity, streams: registry, clients: clients, sampler: sampler) {
+            configuration.withLockedValue { current in
+                current.vhosts.values.map { vhost in
+                    HTTPAPIVhost(
+                        name: vhost.name, enabled: vhost.enabled,
+                        hlsFragment: vhost.hls.enabled ? Double(vhost.hls.fragment.components.seconds)
+                            + Double(vhost.hls.fragment.components.attoseconds) / 1e18 : nil)
+                }
+            }
         }
     }
 

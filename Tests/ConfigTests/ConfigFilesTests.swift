@@ -33,7 +33,11 @@ struct ConfigFilesTests {
         #expect(vhost.hls.enabled)
         #expect(vhost.dvr.enabled)
         #expect(vhost.httpRemux.enabled)
+        // And the API, sharing the HTTP port.
+        #expect(configuration.httpAPI.enabled)
+        #expect(configuration.httpAPI.listen == configuration.httpServer.listen)
         // Apart from that, only the written directives differ from the code's defaults.
+        configuration.httpAPI = HTTPAPIConfiguration()
         configuration.httpServer.enabled = false
         configuration.vhosts[VhostConfiguration.defaultName]?.hls.enabled = false
         configuration.vhosts[VhostConfiguration.defaultName]?.dvr.enabled = false
@@ -110,7 +114,7 @@ struct ConfigFilesTests {
             (10, "server_id", .unsupported),
             (11, "ff_log_dir", .unsupported),
             (12, "utc_time", .unsupported),
-            (14, "http_api", .notImplementedYet),
+            (17, "raw_api", .unsupported),
             (25, "https", .unsupported),
             (30, "rtc_server", .unsupported),
             (35, "stats", .notImplementedYet),

@@ -161,12 +161,12 @@ struct ConfigIncludeTests {
                 to: "main.conf",
                 in: dir
             )
-            try write("\nhttp_api { enabled on; }\n", to: "extra.conf", in: dir)
+            try write("\nheartbeat { enabled on; }\n", to: "extra.conf", in: dir)
             let (_, warnings) = try ServerConfiguration.load(path: "\(dir)/main.conf")
             #expect(
                 warnings.map(\.description) == [
                     "\(dir)/main.conf:1: directive 'daemon' is not supported by headwater and is ignored",
-                    "\(dir)/extra.conf:2: directive 'http_api' is not implemented yet by headwater and is ignored",
+                    "\(dir)/extra.conf:2: directive 'heartbeat' is not implemented yet by headwater and is ignored",
                     "\(dir)/main.conf:4: directive 'rtc' is not supported by headwater and is ignored",
                     "\(dir)/main.conf:6: directive 'utc_time' is not supported by headwater and is ignored",
                 ]

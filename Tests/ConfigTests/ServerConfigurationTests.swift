@@ -295,7 +295,7 @@ struct ServerConfigurationTests {
                 enabled on;
                 listen 8000;
             }
-            http_api {
+            heartbeat {
                 enabled on;
             }
             vhost a {
@@ -313,7 +313,7 @@ struct ServerConfigurationTests {
             warnings.map(\.description) == [
                 "conf/srs.conf:1: directive 'daemon' is not supported by headwater and is ignored",
                 "conf/srs.conf:2: directive 'rtc_server' is not supported by headwater and is ignored",
-                "conf/srs.conf:6: directive 'http_api' is not implemented yet by headwater and is ignored",
+                "conf/srs.conf:6: directive 'heartbeat' is not implemented yet by headwater and is ignored",
                 "conf/srs.conf:10: directive 'atc' is not supported by headwater and is ignored",
                 "conf/srs.conf:11: directive 'forward' is not implemented yet by headwater and is ignored",
                 "conf/srs.conf:13: directive 'mw_latency' is not supported by headwater and is ignored",

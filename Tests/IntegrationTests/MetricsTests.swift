@@ -52,17 +52,9 @@ struct MetricsTests {
             #expect(sample.value >= before, "\(sample) was \(before)")
         }
 
-        // Client registration by the RTMP sessions comes from the Ingest branch.
-        let publishers = second.value("headwater_clients", ["kind": "fmle-publish"]) ?? 0
-        if publishers == 0 {
-            withKnownIssue("RTMP sessions do not register in the ClientRegistry on this branch") {
-                Issue.record("headwater_clients{kind=\"fmle-publish\"} is 0 while ffmpeg publishes")
-            }
-        } else {
-            #expect(publishers == 1)
-            let received1 = try #require(first.value("headwater_received_bytes_total"))
-            let received2 = try #require(second.value("headwater_received_bytes_total"))
-            #expect(received2 > received1)
-        }
+        #expect(second.value("headwater_clients", ["kind": "fmle-publish"]) == 1)
+        let received1 = try #require(first.value("headwater_received_bytes_total"))
+        let received2 = try #require(second.value("headwater_received_bytes_total"))
+        #expect(received2 > received1)
     }
 }
