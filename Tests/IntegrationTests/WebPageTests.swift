@@ -65,7 +65,7 @@ struct WebPageTests {
 
     @Test("a stream published over RTMP appears on the page, from the real API")
     func publishedStreamAppears() throws {
-        let server = try HeadwaterServer(http: true)
+        let server = try HeadwaterServer(extra: "http_api { enabled on; listen 127.0.0.1:$HTTP_PORT; }", http: true)
         let publisher = try MediaTools.publishTestSource(to: server.url("live/apistream"), seconds: 20)
         defer { publisher.stop() }
         #expect(MediaTools.waitFor({ (try? server.http.get("/api/v1/streams").text.contains("apistream")) == true }, timeout: 10))

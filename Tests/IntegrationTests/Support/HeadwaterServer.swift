@@ -11,7 +11,7 @@ final class HeadwaterServer: @unchecked Sendable {
     let process: ChildProcess
 
     /// - Parameter vhostBody: directives placed inside `vhost __defaultVhost__ { }`; `$DIR` is the server's folder.
-    /// - Parameter extra: directives placed at the root of the config; `$DIR` as above.
+    /// - Parameter extra: directives placed at the root of the config; `$DIR` as above, `$HTTP_PORT` is the HTTP port.
     /// - Parameter http: whether to run the HTTP server, serving `$DIR/html`.
     init(vhostBody: String = "", extra: String = "", http: Bool = false) throws {
         rtmpPort = Ports.free()
@@ -21,6 +21,7 @@ final class HeadwaterServer: @unchecked Sendable {
         configPath = directory.appendingPathComponent("headwater.conf").path
         let vhostBody = vhostBody.replacingOccurrences(of: "$DIR", with: directory.path)
         var extra = extra.replacingOccurrences(of: "$DIR", with: directory.path)
+            .replacingOccurrences(of: "$HTTP_PORT", with: httpPort.map(String.init) ?? "0")
         if let httpPort {
             extra += "\nhttp_server { enabled on; listen 127.0.0.1:\(httpPort); dir \(directory.path)/html; }\n"
         }
