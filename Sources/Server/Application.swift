@@ -145,7 +145,15 @@ public final class Application: Sendable {
         let metrics = ServerMetrics(
             registry: MetricsBootstrap.registry, clients: clients, bitrates: bitrates)
         let files = HTTPFileServerSettings(configuration: http, playlistMaxAge: playlistMaxAge)
-        let page = WebPage(rtmpPort: configuration.listen.first?.port ?? 1935)
+        // The page links the default vhost's URL shapes: its HTTP-FLV mount, and its playlist when HLS
+        // writes under the served folder.
+        let defaultVhost = configuration.vhost(named: VhostConfiguration.defaultName)
+        let trimmed = { (path: String) in path.hasSuffix("/") ? String(path.dropLast()) : path }
+        let page = WebPage(
+            rtmpPort: configuration.listen.first?.port ?? 1935,
+            flvPathTemplate: "/" + defaultVhost.httpRemux.mount.replacingOccurrences(of: "[vhost]/", with: ""),
+            hlsPathTemplate: trimmed(defaultVhost.hls.path) == trimmed(http.dir)
+                ? "/" + defaultVhost.hls.m3u8File : "/[app]/[stream].m3u8")
         let threadPool = self.threadPool
         return HTTPServerService(
             configuration: http, playlistMaxAge: playlistMaxAge, group: group, threadPool: threadPool, logger: logger,
