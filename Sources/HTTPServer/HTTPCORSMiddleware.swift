@@ -18,14 +18,19 @@ public struct HTTPCORSMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// The headers this middleware adds, in order.
     public let fields: HTTPFields
+    /// Paths whose CORS headers another middleware decides (the API's, under its own `crossdomain`).
+    private let excluded: (@Sendable (String) -> Bool)?
 
     /// Creates the middleware.
     /// - Parameters:
     ///   - allowedMethods: `Access-Control-Allow-Methods`; the API adds DELETE (kicks).
     ///   - allowedHeaders: `Access-Control-Allow-Headers`; the API adds Authorization.
+    ///   - excluded: Paths left undecorated, whatever the inner middleware answered.
     public init(
-        allowedMethods: String = Self.defaultAllowedMethods, allowedHeaders: String = Self.defaultAllowedHeaders
+        allowedMethods: String = Self.defaultAllowedMethods, allowedHeaders: String = Self.defaultAllowedHeaders,
+        excluding excluded: (@Sendable (String) -> Bool)? = nil
     ) {
+        self.excluded = excluded
         self.fields = [
             .accessControlAllowOrigin: "*",
             .accessControlAllowMethods: allowedMethods,
@@ -52,7 +57,9 @@ public struct HTTPCORSMiddleware<Context: RequestContext>: RouterMiddleware {
             // Turned into a response here, as the router would, so error answers carry the headers too.
             response = try error.response(from: request, context: context)
         }
-        decorate(&response)
+        if excluded?(request.uri.path) != true {
+            decorate(&response)
+        }
         return response
     }
 

@@ -62,6 +62,8 @@ public final class HTTPServerService: Service {
     ///   - routes: Adds routes before the file fallback.
     ///   - servesFiles: Whether the file fallback answers what no route matched; off for a server that
     ///     carries only routes (the API on its own port), which then answers 404 to anything else.
+    ///   - apiHasOwnCORS: Whether `/api` paths get their CORS headers from the API alone (`http_api`'s
+    ///     `crossdomain`), not from `http_server`'s.
     public init(
         configuration: HTTPServerConfiguration,
         playlistMaxAge: Int = 1,
@@ -74,10 +76,13 @@ public final class HTTPServerService: Service {
         policy: any SessionPolicy = AllowAllPolicy(),
         requestTimeout: TimeAmount = HTTPServerService.defaultRequestTimeout,
         servesFiles: Bool = true,
+        apiHasOwnCORS: Bool = false,
         routes: Routes = { _ in }
     ) {
         let settings = HTTPFileServerSettings(configuration: configuration, playlistMaxAge: playlistMaxAge)
-        let router = Self.makeRouter(settings: settings, threadPool: threadPool, servesFiles: servesFiles, routes: routes)
+        let router = Self.makeRouter(
+            settings: settings, threadPool: threadPool, servesFiles: servesFiles, apiHasOwnCORS: apiHasOwnCORS,
+            routes: routes)
         let port = HTTPListeningPort()
         self.port = port
         let liveSettings = registry.map {
@@ -130,19 +135,23 @@ public final class HTTPServerService: Service {
     ///   - settings: What the file fallback serves, and whether CORS headers are added.
     ///   - threadPool: Where files are opened and read.
     ///   - servesFiles: Whether the file fallback is installed.
+    ///   - apiHasOwnCORS: Whether `http_server`'s CORS headers leave `/api` paths to the API.
     ///   - routes: Adds routes before the file fallback.
     /// - Returns: The router.
     public static func makeRouter(
         settings: HTTPFileServerSettings,
         threadPool: NIOThreadPool = .singleton,
         servesFiles: Bool = true,
+        apiHasOwnCORS: Bool = false,
         routes: Routes = { _ in }
     ) -> Router<HTTPRequestContext> {
         let router = Router(context: HTTPRequestContext.self)
         // Middleware applies to the routes added after it, and to the router's not-found answer.
         router.add(middleware: HTTPAccessLogMiddleware())
         if settings.crossdomain {
-            router.add(middleware: HTTPCORSMiddleware<HTTPRequestContext>())
+            router.add(
+                middleware: HTTPCORSMiddleware<HTTPRequestContext>(
+                    excluding: apiHasOwnCORS ? HTTPAPIMiddleware<HTTPRequestContext>.isAPIPath : nil))
         }
         if servesFiles {
             router.add(middleware: HTTPFileResponder<HTTPRequestContext>(settings: settings, threadPool: threadPool))

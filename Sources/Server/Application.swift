@@ -157,13 +157,17 @@ public final class Application: Sendable {
         let threadPool = self.threadPool
         return HTTPServerService(
             configuration: http, playlistMaxAge: playlistMaxAge, group: group, threadPool: threadPool, logger: logger,
-            registry: registry, flvMounts: flvMounts, clients: clients, policy: policy
+            registry: registry, flvMounts: flvMounts, clients: clients, policy: policy,
+            apiHasOwnCORS: apiSharesHTTPServer
         ) { [api, apiSharesHTTPServer, configuration] router in
             // First, so it also authenticates and wraps the other /api/ routes.
             if apiSharesHTTPServer {
                 api.install(on: router, configuration: configuration.httpAPI)
             }
-            DVRListingRoute.add(to: router, catalog: catalog, httpRoot: http.dir, serverID: serverID)
+            // With the API on its own port, the recordings list moves there, behind its authentication.
+            if !configuration.httpAPI.enabled || apiSharesHTTPServer {
+                DVRListingRoute.add(to: router, catalog: catalog, httpRoot: http.dir, serverID: serverID)
+            }
             MetricsRoute.add(to: router, metrics: metrics)
             WebPageRoute.add(to: router, page: page, files: files, threadPool: threadPool)
         }
@@ -185,8 +189,11 @@ public final class Application: Sendable {
         settings.crossdomain = false
         return HTTPServerService(
             configuration: settings, group: group, threadPool: threadPool, logger: logger, servesFiles: false
-        ) { [api, configuration] router in
+        ) { [api, configuration, dvr] router in
             api.install(on: router, configuration: configuration.httpAPI)
+            DVRListingRoute.add(
+                to: router, catalog: dvr.catalog, httpRoot: configuration.httpServer.dir,
+                serverID: "headwater-\(Version.current)-\(getpid())")
         }
     }
 

@@ -76,6 +76,15 @@ import Testing
                 #expect(try jsonObject(response).int("code") == 401)
                 #expect(!String(buffer: response.body).contains("s3cr"))
             }
+            // The router skips empty components and decodes nothing; the guard must see such paths as the API.
+            for path in ["//api/v1/streams", "///api//v1/clients", "/%61pi/v1/streams"] {
+                let sneaky = try await client.execute(uri: path, method: .get)
+                #expect(sneaky.status == .unauthorized || sneaky.status == .notFound, "\(path)")
+                #expect(!String(buffer: sneaky.body).contains("\"streams\":["), "\(path)")
+            }
+            #expect(HTTPAPIMiddleware<HTTPRequestContext>.isAPIPath("//api/v1/dvr"))
+            #expect(!HTTPAPIMiddleware<HTTPRequestContext>.isAPIPath("/apix/v1"))
+            #expect(!HTTPAPIMiddleware<HTTPRequestContext>.isAPIPath("/live/api"))
             // Unknown API routes are refused before they are looked up.
             #expect(try await client.execute(uri: "/api/v1/nope", method: .get).status == .unauthorized)
             let good = try await client.execute(uri: "/api/v1/streams", method: .get, headers: Self.basic("admin:s3cr:et"))
@@ -135,6 +144,16 @@ import Testing
             client in
             let response = try await client.execute(uri: "/api/v1/versions", method: .get)
             #expect(response.headers[.accessControlAllowOrigin] == nil)
+        }
+        // Files cross-origin, the API not: on a shared port, http_api's crossdomain off still holds.
+        try await fixture.application(
+            APIFixture.configuration(crossdomain: false), root: root, crossdomain: true, apiHasOwnCORS: true
+        ).test(.router) { client in
+            for path in ["/api/v1/clients", "//api/v1/clients"] {
+                let response = try await client.execute(uri: path, method: .get)
+                #expect(response.headers[.accessControlAllowOrigin] == nil, "\(path)")
+            }
+            #expect(try await client.execute(uri: "/a.m3u8", method: .get).headers[.accessControlAllowOrigin] == "*")
         }
     }
 

@@ -43,9 +43,9 @@ final class APIFixture: Sendable {
     /// The API in front of the file fallback, as `Application` wires it on the shared port.
     func application(
         _ configuration: HTTPAPIConfiguration = APIFixture.configuration(), root: TemporaryRoot,
-        crossdomain: Bool = false
+        crossdomain: Bool = false, apiHasOwnCORS: Bool = false
     ) -> some ApplicationProtocol {
-        makeTestApplication(root: root, crossdomain: crossdomain) { router in
+        makeTestApplication(root: root, crossdomain: crossdomain, apiHasOwnCORS: apiHasOwnCORS) { router in
             self.api.install(on: router, configuration: configuration)
         }
     }

@@ -33,6 +33,13 @@ import Testing
         #expect(writer.text == "# HELP m a\\\\b\\nc\n# TYPE m gauge\nm{stream=\"x\\\"y\\\\z\\nw\",app=\"live\"} 1\n")
     }
 
+    @Test func aCarriageReturnLineFeedInAStreamNameCannotBreakTheLine() {
+        var writer = PrometheusTextWriter()
+        writer.family("m", help: "h\r\nx", type: .gauge, samples: [.init(labels: [("stream", "a\r\nb\rc")], value: 1)])
+        #expect(writer.text == "# HELP m h\\nx\n# TYPE m gauge\nm{stream=\"a\\nbc\"} 1\n")
+        #expect(!writer.text.unicodeScalars.contains("\r"))
+    }
+
     @Test(arguments: [
         (0.0, "0"), (42.0, "42"), (-7.0, "-7"), (1.5, "1.5"), (1e20, "1e+20"), (0.000_1, "0.0001"),
         (Double.nan, "NaN"), (Double.infinity, "+Inf"), (-Double.infinity, "-Inf"),

@@ -92,9 +92,12 @@ func makeTestApplication(
     playlistMaxAge: Int = 1,
     readChunkSize: Int = HTTPFileServerSettings.defaultReadChunkSize,
     logger: Logger = Logger(label: "headwater.http.test"),
+    apiHasOwnCORS: Bool = false,
     routes: HTTPServerService.Routes = { _ in }
 ) -> some ApplicationProtocol {
     let settings = HTTPFileServerSettings(
         root: root.path, crossdomain: crossdomain, playlistMaxAge: playlistMaxAge, readChunkSize: readChunkSize)
-    return Application(router: HTTPServerService.makeRouter(settings: settings, routes: routes), logger: logger)
+    return Application(
+        router: HTTPServerService.makeRouter(settings: settings, apiHasOwnCORS: apiHasOwnCORS, routes: routes),
+        logger: logger)
 }

@@ -1,4 +1,5 @@
 public import Config
+import Foundation
 public import Hummingbird
 import Logging
 
@@ -36,11 +37,17 @@ public struct HTTPAPIMiddleware<Context: RequestContext>: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let path = request.uri.path
-        guard path == "/api" || path.hasPrefix("/api/") else { return try await next(request, context) }
+        guard Self.isAPIPath(request.uri.path) else { return try await next(request, context) }
         var response = await serve(request, context: context, next: next)
         cors?.decorate(&response)
         return response
+    }
+
+    /// Whether the router could resolve `path` under `/api`: it skips empty components (`//api/v1/dvr`),
+    /// so the check must too, or such paths would reach API routes without authentication.
+    static func isAPIPath(_ path: String) -> Bool {
+        guard let first = path.split(separator: "/", omittingEmptySubsequences: true).first else { return false }
+        return (first.removingPercentEncoding ?? String(first)) == "api"
     }
 
     private func serve(

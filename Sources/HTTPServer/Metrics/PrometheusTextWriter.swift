@@ -53,32 +53,30 @@ public struct PrometheusTextWriter: Sendable {
         family(name, help: help, type: type, samples: [Sample(value: value)])
     }
 
-    /// Prometheus text format: label values escape backslash, double quote and line feed.
+    /// Prometheus text format: label values escape backslash, double quote and line feed. Scalars, not
+    /// Characters: `"\r\n"` is one Character and would slip a raw line feed past a Character switch.
+    /// A carriage return, which the format cannot escape and a scraper may take as a line end, is dropped.
     static func escapeLabelValue(_ value: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(value.utf8.count)
-        for character in value {
-            switch character {
-            case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case "\n": escaped += "\\n"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
+        escape(value, quotes: true)
     }
 
     /// Prometheus text format: HELP text escapes backslash and line feed.
     static func escapeHelp(_ help: String) -> String {
-        var escaped = ""
-        for character in help {
-            switch character {
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            default: escaped.append(character)
+        escape(help, quotes: false)
+    }
+
+    private static func escape(_ value: String, quotes: Bool) -> String {
+        var escaped = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\": escaped.append(contentsOf: "\\\\".unicodeScalars)
+            case "\"" where quotes: escaped.append(contentsOf: "\\\"".unicodeScalars)
+            case "\n": escaped.append(contentsOf: "\\n".unicodeScalars)
+            case "\r": break
+            default: escaped.append(scalar)
             }
         }
-        return escaped
+        return String(escaped)
     }
 
     /// Whole numbers without a fraction (byte counts stay exact and readable), others as Swift prints them,
