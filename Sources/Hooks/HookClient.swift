@@ -33,6 +33,10 @@ public final class HookClient: Sendable {
         var configuration = HTTPClient.Configuration()
         // A callback is answered where it is sent; a redirect could lead a body anywhere.
         configuration.redirectConfiguration = .disallow
+        // The default of 8 connections per host would queue every client behind 8 slow callbacks;
+        // the policy bounds how many calls are in flight instead.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit =
+            HooksPolicy.maximumDecisionsInFlight + HooksPolicy.maximumNotificationsInFlight
         self.http = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: configuration)
         self.logger = logger
     }

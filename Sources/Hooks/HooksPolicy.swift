@@ -16,6 +16,9 @@ public final class HooksPolicy: SessionPolicy {
     /// Notifications beyond this many unanswered ones are dropped (and counted): a dead hook
     /// server must not make the server hold an unbounded number of requests.
     public static let maximumNotificationsInFlight = 256
+    /// Deciding callbacks (on_connect, on_publish, on_play) beyond this many unanswered ones are
+    /// treated as failed (`on_failure`) at once, so a hung hook server cannot pile up requests.
+    public static let maximumDecisionsInFlight = 256
 
     private let client: HookClient
     private let origin: HookBody.Origin
@@ -23,6 +26,7 @@ public final class HooksPolicy: SessionPolicy {
     private let notificationLoops: any EventLoopGroup
     private let logger: Logger
     private let inFlight = NIOLockedValueBox(0)
+    private let decisionsInFlight = NIOLockedValueBox(0)
     private let dropped = NIOLockedValueBox(0)
 
     /// - Parameters:
@@ -64,11 +68,33 @@ public final class HooksPolicy: SessionPolicy {
         let hooks = vhost.httpHooks
         let urls = hooks.urls(for: hook)
         guard !urls.isEmpty else { return eventLoop.makeSucceededFuture(.allow) }
+        let admitted = decisionsInFlight.withLockedValue { count -> Bool in
+            guard count < Self.maximumDecisionsInFlight else { return false }
+            count += 1
+            return true
+        }
+        guard admitted else {
+            Counter(label: MetricLabel.hookFailures, dimensions: [("hook", hook.rawValue), ("result", "dropped")])
+                .increment()
+            logger.warning("hook not called: too many in flight", metadata: ["hook": "\(hook.rawValue)"])
+            guard hooks.onFailure == .allow else {
+                Self.countRefusal("hook")
+                return eventLoop.makeSucceededFuture(.deny(reason: "\(hook.rawValue) unavailable"))
+            }
+            return eventLoop.makeSucceededFuture(.allow)
+        }
         let body = HookBody.make(hook, client: client, origin: origin)
-        return decide(body, urls: urls[...], hook: hook, hooks: hooks, on: eventLoop).map { decision in
+        return decide(body, urls: urls[...], hook: hook, hooks: hooks, on: eventLoop).always { [decisionsInFlight] _ in
+            decisionsInFlight.withLockedValue { $0 -= 1 }
+        }.map { decision in
             if case .deny = decision { Self.countRefusal("hook") }
             return decision
         }
+    }
+
+    /// Callbacks in flight (deciding and notifications): shutdown waits for them to drain.
+    public var callsInFlight: Int {
+        decisionsInFlight.withLockedValue { $0 } + inFlight.withLockedValue { $0 }
     }
 
     /// Calls `urls` one after another; the first that does not allow decides.
@@ -81,11 +107,13 @@ public final class HooksPolicy: SessionPolicy {
             switch outcome {
             case .allowed:
                 return decide(body, urls: urls.dropFirst(), hook: hook, hooks: hooks, on: eventLoop)
-            case .denied(let reason):
-                return eventLoop.makeSucceededFuture(.deny(reason: reason))
+            // The client learns which hook refused, never its URL or the hook server's answer
+            // (HookClient logs those).
+            case .denied:
+                return eventLoop.makeSucceededFuture(.deny(reason: "refused by \(hook.rawValue)"))
             case .failed(let reason, _):
                 guard hooks.onFailure == .allow else {
-                    return eventLoop.makeSucceededFuture(.deny(reason: reason))
+                    return eventLoop.makeSucceededFuture(.deny(reason: "\(hook.rawValue) unavailable"))
                 }
                 logger.warning("hook failed, allowed by on_failure allow", metadata: ["reason": "\(reason)"])
                 return decide(body, urls: urls.dropFirst(), hook: hook, hooks: hooks, on: eventLoop)

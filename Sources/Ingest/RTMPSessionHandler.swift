@@ -150,6 +150,12 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         }
         logger.trace("command", metadata: ["command": "\(command)"])
         perform(machine.received(command, messageStreamID: message.streamID), context: context)
+        if machine.state == .connected, case .idle = role, !pendingMedia.isEmpty || session?.info.kind != .rtmpConnection {
+            // A publish or play withdrawn while pending (deleteStream): its media and its kind go with it,
+            // so a later publish cannot replay them into another stream.
+            discardPendingMedia()
+            resetInfoKind()
+        }
     }
 
     func perform(_ actions: [RTMPServerSessionStateMachine.Action], context: ChannelHandlerContext) {
@@ -261,9 +267,10 @@ final class RTMPSessionHandler: ChannelInboundHandler {
                 handler.replayPendingMedia(context: context)
             case .failure(let error):
                 handler.discardPendingMedia()
-                handler.resetInfoKind()
-                // The policy allowed it: tell the hooks it ended (SRS calls on_unpublish after a failed publish too).
+                // The policy allowed it: tell the hooks it ended (SRS calls on_unpublish after a failed publish
+                // too), naming the stream before the client's info forgets it.
                 handler.policy.sessionDidEnd(.unpublish, client: handler.snapshot)
+                handler.resetInfoKind()
                 handler.logger.warning("publish refused", metadata: ["reason": "\(error)"])
                 handler.perform(handler.machine.publishRejected(.publishBadName, description: "\(error)"), context: context)
             }
@@ -333,6 +340,14 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         sessionStartDeadline = context.eventLoop.scheduleTask(in: timeout) {
             let handler = loopBound.value
             guard let context = handler.context, context.channel.isActive, case .idle = handler.role else { return }
+            switch handler.machine.state {
+            case .connectPending, .publishPending, .playPending:
+                // The policy is deciding (hooks have their own timeout): that is not idleness.
+                handler.armSessionStartDeadline(context: context, afterHandshake: afterHandshake)
+                return
+            default:
+                break
+            }
             handler.close(
                 context, reason: "no publish or play within \(timeout.nanoseconds / 1_000_000) ms after \(since)")
         }

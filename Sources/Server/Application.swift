@@ -127,10 +127,22 @@ public final class Application: Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
+        await drainHooks()
         logger.info("headwater stopped")
         try? await hookClient.shutdown()
         try await threadPool.shutdownGracefully()
         try await group.shutdownGracefully()
+    }
+
+    /// Gives the callbacks the last sessions and recordings sent (on_unpublish, on_close, on_dvr…) up to
+    /// the longest hook timeout to be delivered before the client is shut down.
+    private func drainHooks() async {
+        guard let hooks = policy as? HooksPolicy, hooks.callsInFlight > 0 else { return }
+        let longest = current.withLockedValue { $0.vhosts.values.map(\.httpHooks.timeout).max() } ?? .seconds(3)
+        let deadline = ContinuousClock.now + longest + .milliseconds(100)
+        while hooks.callsInFlight > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     /// The HTTP server: the API routes, then the files under `http_server.dir` (HLS, DVR recordings).

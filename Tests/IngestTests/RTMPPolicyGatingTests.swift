@@ -156,4 +156,27 @@ struct RTMPPolicyGatingTests {
         #expect(harness.registry.stream(for: testKey) == nil)
         #expect(client.isActive)
     }
+
+    @Test("media held behind a withdrawn publish is not replayed into the next publish")
+    func withdrawnPublishDropsItsMedia() throws {
+        let harness = IngestHarness()
+        defer { harness.finish() }
+        let policy = ManualPolicy()
+        policy.automatic[.connect] = .allow
+        let client = try FakeRTMPClient(loop: harness.loop, registry: harness.registry, policy: policy)
+        defer { client.disconnect() }
+        let player = try harness.client()
+        try player.play("other")
+        try client.publish("test")
+        var media = MediaGenerator()
+        try client.send(media.headers() + media.tick())
+        try client.send(RTMPCommand.deleteStream(transactionID: 8, streamID: 1).message())
+        try client.send(
+            RTMPCommand.publish(transactionID: 9, streamName: "other", type: .live).message(streamID: 1))
+        #expect(policy.requests.count == 2)
+        for (_, _, promise) in policy.requests { promise.succeed(.allow) }
+        harness.loop.run()
+        #expect(try client.receiveMessages().statusCodes.contains(.publishStart))
+        #expect(try player.receiveMessages().compactMap(TestMedia.id(of:)).isEmpty, "the first publish's media leaked")
+    }
 }

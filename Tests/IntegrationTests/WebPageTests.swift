@@ -57,6 +57,9 @@ struct WebPageTests {
         let server = try serverWithStreamsFile()
         let dom = try HeadlessBrowser.dumpDOM(server.httpURL("?api=/missing.json"))
         #expect(dom.contains("Cannot load /missing.json: HTTP 404"), "\(dom)")
+        // A path that fetch would resolve to another origin (the tab is dropped) falls back to the API path.
+        let elsewhere = try HeadlessBrowser.dumpDOM(server.httpURL("?api=/%09/evil.example/x.json"))
+        #expect(elsewhere.contains("Cannot load /api/v1/streams"), "\(elsewhere)")
         try "<p>own page</p>".write(toFile: server.htmlPath + "/index.html", atomically: true, encoding: .utf8)
         let response = try server.http.get("/")
         #expect(response.status == 200)

@@ -23,8 +23,12 @@ extension WebPage {
           // ?api=/path reads the list elsewhere on this server (tests, proxies); never another origin.
           function chooseAPI(fallback) {
             var asked = new URLSearchParams(window.location.search).get("api");
-            if (asked && asked.charAt(0) === "/" && asked.charAt(1) !== "/" && asked.indexOf("\\") < 0) {
-              return asked;
+            if (asked && asked.charAt(0) === "/") {
+              // Resolved the way fetch will resolve it (which drops tabs and newlines), then compared.
+              try {
+                var url = new URL(asked, window.location.origin);
+                if (url.origin === window.location.origin) { return url.pathname + url.search; }
+              } catch (error) {}
             }
             return fallback;
           }
