@@ -118,6 +118,11 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
         self.session = session
         logger[metadataKey: "client.id"] = "\(session.id)"
         state = .authorizing(head, match)
+        // Hummingbird never saw this request, so its idle timer would run through the policy's answer
+        // (hooks are bounded by their own timeout) and then through the stream, which never ends by itself.
+        if let idle = try? context.pipeline.syncOperations.context(handlerType: HTTPConnectionStateHandler.self) {
+            context.pipeline.syncOperations.removeHandler(context: idle, promise: nil)
+        }
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let loop = context.eventLoop
         // The FLV header announces the tracks the stream has had; a stream with none yet announces both.
@@ -151,10 +156,6 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
         else {
             close(context, reason: "connection gone before the stream started")
             return
-        }
-        // A streaming response never ends by itself: Hummingbird's idle timer must not cut it.
-        if let idle = try? context.pipeline.syncOperations.context(handlerType: HTTPConnectionStateHandler.self) {
-            context.pipeline.syncOperations.removeHandler(context: idle, promise: nil)
         }
         try? context.channel.syncOptions?.setOption(ChannelOptions.writeBufferWaterMark, value: Self.writeBufferWaterMark)
         let chunked = head.version.major > 1 || (head.version.major == 1 && head.version.minor >= 1)
