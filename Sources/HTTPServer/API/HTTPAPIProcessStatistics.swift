@@ -106,12 +106,9 @@ final class HTTPAPIProcessStatistics: Sendable {
 
     /// utime + stime and starttime, in clock ticks (proc(5) `/proc/[pid]/stat` fields 14, 15 and 22).
     private static func processTimes() -> (cpu: Int, start: Int)? {
-        let text = read("/proc/self/stat")
-        // The command name is parenthesised and may hold spaces; fields are counted after it.
-        guard let close = text.lastIndex(of: ")") else { return nil }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        // fields[0] is field 3 (state).
-        guard fields.count > 19, let user = Int(fields[11]), let system = Int(fields[12]), let start = Int(fields[19])
+        guard let fields = ProcStat.fields(of: read("/proc/self/stat")),
+            let user = ProcStat.field(14, in: fields), let system = ProcStat.field(15, in: fields),
+            let start = ProcStat.field(22, in: fields)
         else { return nil }
         return (user + system, start)
     }

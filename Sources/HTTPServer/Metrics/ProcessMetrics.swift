@@ -49,14 +49,8 @@ public struct ProcessMetrics: Sendable, Hashable {
     ///   - pageSize: `sysconf(_SC_PAGESIZE)`.
     /// - Returns: The figures, without file descriptors; `nil` when a field is missing.
     static func parse(stat: String, systemStat: String, ticksPerSecond: Int, pageSize: Int) -> ProcessMetrics? {
-        // proc(5): field 2, the command, is in parentheses and may hold spaces; count fields after the last ')'.
-        guard let close = stat.lastIndex(of: ")"), ticksPerSecond > 0 else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ", omittingEmptySubsequences: true)
-        // fields[0] is field 3 (state): field n is fields[n - 3].
-        func field(_ number: Int) -> Int? {
-            let index = number - 3
-            return index < fields.count ? Int(fields[index]) : nil
-        }
+        guard let fields = ProcStat.fields(of: stat), ticksPerSecond > 0 else { return nil }
+        func field(_ number: Int) -> Int? { ProcStat.field(number, in: fields) }
         guard let utime = field(14), let stime = field(15), let startTicks = field(22), let vsize = field(23),
             let rssPages = field(24)
         else { return nil }
