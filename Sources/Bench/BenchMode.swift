@@ -4,6 +4,8 @@ public enum BenchMode: String, Sendable, Hashable, CaseIterable {
     case play
     /// HTTP-FLV players of one URL.
     case flv
+    /// HLS clients of one media playlist URL.
+    case hls
     /// FLV-file publishers only.
     case publish
 }

@@ -51,12 +51,19 @@ public struct BenchRunner: Sendable {
         if configuration.mode == .publish {
             return try await runPublishers(publishers, output: output)
         }
+        // HLS clients count segments, not timestamps, and judge stalls themselves (3 target durations).
+        let playerClock = configuration.mode == .hls ? nil : sendClock
+        let stallAfter = configuration.mode == .hls ? TimeAmount.hours(1) : configuration.stallAfter
+        let batchInterval = configuration.batchInterval
         var shards: [NIOLoopBound<PlayerShard>] = []
         for loop in loops {
-            let stallAfter = configuration.stallAfter
             shards.append(
                 try await loop.submit {
-                    NIOLoopBound(PlayerShard(eventLoop: loop, stallAfter: stallAfter, sendClock: sendClock), eventLoop: loop)
+                    NIOLoopBound(
+                        PlayerShard(
+                            eventLoop: loop, stallAfter: stallAfter, sendClock: playerClock,
+                            batchInterval: batchInterval),
+                        eventLoop: loop)
                 }.get())
         }
         let starter = try PlayerStarter(configuration: configuration, channels: channels)
@@ -65,6 +72,8 @@ public struct BenchRunner: Sendable {
         var nextSecond = 1
         var lastBytes = 0
         var lastInstant = start
+        // Snapshots carry only new latency samples; the run's are kept here for the summary.
+        var latencies: [Double] = []
         while true {
             let now = NIODeadline.now()
             let elapsed = Self.seconds(now - start)
@@ -76,9 +85,10 @@ public struct BenchRunner: Sendable {
             }
             if elapsed >= Double(nextSecond) {
                 let snapshots = try await Self.snapshots(shards, at: now)
+                for snapshot in snapshots { latencies += snapshot.latencies }
                 let bytes = snapshots.reduce(0) { $0 + $1.bytes }
                 let report = BenchReport.make(
-                    mode: configuration.mode, players: started, snapshots: snapshots, sendClock: sendClock,
+                    mode: configuration.mode, players: started, snapshots: snapshots, sendClock: playerClock,
                     bytes: bytes - lastBytes, elapsed: Self.seconds(now - lastInstant), now: now)
                 output(report.line(prefix: "second t=\(nextSecond)", keys: BenchReport.secondKeys))
                 lastBytes = bytes
@@ -93,9 +103,13 @@ public struct BenchRunner: Sendable {
         try await Task.sleep(nanoseconds: UInt64(drain.nanoseconds))
         let end = NIODeadline.now()
         let snapshots = try await Self.snapshots(shards, at: end)
-        return BenchReport.make(
-            mode: configuration.mode, players: configuration.players, snapshots: snapshots, sendClock: sendClock,
+        for snapshot in snapshots { latencies += snapshot.latencies }
+        for shard in shards { shard.eventLoop.execute { shard.value.stop() } }
+        var report = BenchReport.make(
+            mode: configuration.mode, players: configuration.players, snapshots: snapshots, sendClock: playerClock,
             bytes: snapshots.reduce(0) { $0 + $1.bytes }, elapsed: Self.seconds(end - start), now: end)
+        report.latencyMilliseconds = Percentiles(latencies)
+        return report
     }
 
     private static func snapshots(_ shards: [NIOLoopBound<PlayerShard>], at now: NIODeadline) async throws

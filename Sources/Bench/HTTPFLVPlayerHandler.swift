@@ -15,16 +15,14 @@ public final class HTTPFLVPlayerHandler: ChannelInboundHandler {
     private let path: String
     private let shard: PlayerShard
     private let index: Int
-    private var batch: BatchReader
     private var pending = ByteBuffer()
     private var sawHeader = false
 
-    public init(host: String, path: String, shard: PlayerShard, index: Int, batchInterval: TimeAmount) {
+    public init(host: String, path: String, shard: PlayerShard, index: Int) {
         self.host = host
         self.path = path
         self.shard = shard
         self.index = index
-        self.batch = BatchReader(interval: batchInterval)
     }
 
     public func channelActive(context: ChannelHandlerContext) {
@@ -69,7 +67,9 @@ public final class HTTPFLVPlayerHandler: ChannelInboundHandler {
             let flags = MediaPacket.Flags.classify(kind: tag.kind, payload: tag.data)
             shard.media(index, kind: tag.kind, flags: flags, timestamp: tag.timestamp, at: now)
         }
-        if !batch.isStarted, shard.players[index].firstVideoAt != nil { batch.start(context: context) }
+        if !shard.isBatching(index), shard.players[index].firstVideoAt != nil {
+            shard.startBatching(index, channel: context.channel)
+        }
         if pending.readerIndex > 1 << 16 { pending.discardReadBytes() }
         if pending.readableBytes > Self.maximumPendingBytes { context.close(promise: nil) }
     }
@@ -79,7 +79,7 @@ public final class HTTPFLVPlayerHandler: ChannelInboundHandler {
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
-        batch.stop()
+        shard.stopBatching(index)
         shard.update(index) { $0.ended(at: .now()) }
     }
 }

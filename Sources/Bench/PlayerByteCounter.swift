@@ -15,6 +15,7 @@ public final class PlayerByteCounter: ChannelInboundHandler {
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let count = unwrapInboundIn(data).readableBytes
+        shard.readInstant = .now()
         shard.update(index) { $0.received(bytes: count) }
         context.fireChannelRead(data)
     }

@@ -9,6 +9,7 @@ struct PlayerStarter: Sendable {
     private enum Target: Sendable {
         case rtmp(RTMPURL)
         case flv(HTTPURL)
+        case hls(HTTPURL)
     }
 
     /// Reads grow to this size when a batch holds more (a 200 ms batch of a few Mbit/s stream).
@@ -22,18 +23,17 @@ struct PlayerStarter: Sendable {
         self.configuration = configuration
         self.channels = channels
         switch configuration.mode {
-        case .flv:
+        case .flv, .hls:
             guard let url = HTTPURL(configuration.url) else {
                 throw BenchRunner.Failure(description: "not an http:// URL: \(configuration.url)")
             }
-            target = .flv(url)
+            target = configuration.mode == .flv ? .flv(url) : .hls(url)
         case .play, .publish:
             target = .rtmp(try RTMPURL(configuration.url))
         }
     }
 
     func start(shard: NIOLoopBound<PlayerShard>) {
-        let batch = configuration.batchInterval
         let target = self.target
         let bootstrap = ClientBootstrap(group: shard.eventLoop)
             .connectTimeout(configuration.connectTimeout)
@@ -50,13 +50,16 @@ struct PlayerStarter: Sendable {
                         try pipeline.addHandler(PlayerByteCounter(shard: players, index: index))
                         try RTMPClientPipeline.add(to: pipeline)
                         try pipeline.addHandler(
-                            RTMPBenchPlayerHandler(url: url, shard: players, index: index, batchInterval: batch))
+                            RTMPBenchPlayerHandler(url: url, shard: players, index: index))
                     case .flv(let url):
                         try pipeline.addHTTPClientHandlers()
                         try pipeline.addHandler(
                             HTTPFLVPlayerHandler(
-                                host: url.hostHeader, path: url.path, shard: players, index: index,
-                                batchInterval: batch))
+                                host: url.hostHeader, path: url.path, shard: players, index: index))
+                    case .hls(let url):
+                        try pipeline.addHTTPClientHandlers()
+                        try pipeline.addHandler(
+                            HLSPlayerHandler(host: url.hostHeader, playlistPath: url.path, shard: players, index: index))
                     }
                 }
             }
@@ -64,7 +67,7 @@ struct PlayerStarter: Sendable {
         let port: Int
         switch target {
         case .rtmp(let url): (host, port) = (url.host, url.port)
-        case .flv(let url): (host, port) = (url.host, url.port)
+        case .flv(let url), .hls(let url): (host, port) = (url.host, url.port)
         }
         let channels = self.channels
         bootstrap.connect(host: host, port: port).whenSuccess { channel in

@@ -26,6 +26,9 @@ public struct PlayerState: Sendable, Hashable {
     public private(set) var firstKeyTimestamp: UInt32?
     /// Video frames (not sequence headers) from the first keyframe on.
     public private(set) var framesReceived = 0
+    /// Whether a second keyframe arrived: frames from then on are live, not the GOP cache's burst
+    /// at join (whose latency is the cached GOP's age, not the server's delay).
+    public private(set) var isPastJoinGOP = false
     /// Set by an unpublish notice; a gap that spans one is the publisher's, not a stall.
     private var unpublishedSinceMedia = false
 
@@ -55,6 +58,11 @@ public struct PlayerState: Sendable, Hashable {
         endedAt = now
     }
 
+    /// A stall seen by the client itself (an HLS client that found no new segment in time).
+    public mutating func markStalled() {
+        stalled = true
+    }
+
     public mutating func upstreamUnpublished() {
         unpublishedSinceMedia = true
     }
@@ -72,6 +80,7 @@ public struct PlayerState: Sendable, Hashable {
         if firstVideoAt == nil { firstVideoAt = now }
         if firstKeyTimestamp != nil {
             framesReceived += 1
+            if flags.contains(.keyframe) { isPastJoinGOP = true }
         } else if flags.contains(.keyframe) {
             firstKeyTimestamp = timestamp
             framesReceived = 1

@@ -12,13 +12,11 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
     private let shard: PlayerShard
     private let index: Int
     private var session = RTMPClientSessionStateMachine()
-    private var batch: BatchReader
 
-    public init(url: RTMPURL, shard: PlayerShard, index: Int, batchInterval: TimeAmount) {
+    public init(url: RTMPURL, shard: PlayerShard, index: Int) {
         self.url = url
         self.shard = shard
         self.index = index
-        self.batch = BatchReader(interval: batchInterval)
     }
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -34,9 +32,9 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
         case .audio, .video:
             let kind: MediaKind = message.type == .audio ? .audio : .video
             let flags = MediaPacket.Flags.classify(kind: kind, payload: message.payload)
-            shard.media(index, kind: kind, flags: flags, timestamp: message.timestamp, at: .now())
-            if kind == .video, !batch.isStarted, shard.players[index].firstVideoAt != nil {
-                batch.start(context: context)
+            shard.media(index, kind: kind, flags: flags, timestamp: message.timestamp, at: shard.readInstant)
+            if kind == .video, !shard.isBatching(index), shard.players[index].firstVideoAt != nil {
+                shard.startBatching(index, channel: context.channel)
             }
         case .amf0Command, .amf3Command:
             guard let command = try? RTMPCommand(message) else { return }
@@ -51,7 +49,7 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
-        batch.stop()
+        shard.stopBatching(index)
         shard.update(index) { $0.ended(at: .now()) }
     }
 

@@ -22,7 +22,7 @@ struct HeadwaterBench: AsyncParsableCommand {
             frames_received_min= frames_received_max= frame_diff_min= frame_diff_max= duration_s=`
             (`na` where there is no sample). Exit status 0 when every player connected, 1 otherwise.
             """,
-        subcommands: [Play.self, FLV.self, Publish.self])
+        subcommands: [Play.self, FLV.self, HLS.self, Publish.self])
 }
 
 /// Options shared by every mode.
@@ -95,6 +95,28 @@ struct FLV: AsyncParsableCommand {
 
     func run() async throws {
         try await Self.execute(players.configuration(mode: .flv, url: url, common: common))
+    }
+}
+
+struct HLS: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hls",
+        abstract: "N HLS clients of a media playlist: poll every half target duration, fetch new segments.",
+        discussion: "frames_received_* count segments; a stall is no new segment for 3 target durations.")
+
+    @Argument(help: "http://host[:port]/app/stream.m3u8")
+    var url: String
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var players: PlayerOptions
+
+    func validate() throws {
+        if players.publish != nil && players.publishURL == nil {
+            throw ValidationError("--publish in hls mode needs --publish-url rtmp://...")
+        }
+    }
+
+    func run() async throws {
+        try await Self.execute(players.configuration(mode: .hls, url: url, common: common))
     }
 }
 

@@ -75,6 +75,10 @@ import Testing
         player.media(kind: .video, timestamp: 120, flags: [], at: Self.at(30), stallAfter: .seconds(2))
         #expect(player.firstKeyTimestamp == 80)
         #expect(player.framesReceived == 2)
+        #expect(!player.isPastJoinGOP)
+        player.media(kind: .video, timestamp: 160, flags: Self.key, at: Self.at(40), stallAfter: .seconds(2))
+        #expect(player.isPastJoinGOP)
+        #expect(player.framesReceived == 3)
         #expect(player.timeToFirstFrameMilliseconds == 10)
         #expect(!player.stalled)
     }

@@ -48,7 +48,9 @@ struct BenchToolTests {
         let fewest = try #require(summary["frames_received_min"].flatMap { Int($0) })
         let most = try #require(summary["frames_received_max"].flatMap { Int($0) })
         #expect(fewest < most && most <= sent, "\(output)")
+        // Latency is taken on live frames (from each player's second GOP on): 2 to 3 GOPs of 50 frames each.
         #expect(Int(summary["latency_samples"] ?? "") ?? 0 > 20 * 40, "\(output)")
+        #expect(Int(summary["latency_p99_ms"] ?? "") ?? .max < 1000, "\(output)")
         #expect(Int(summary["ttff_p99_ms"] ?? "") ?? .max < 2000)
     }
 
@@ -65,6 +67,24 @@ struct BenchToolTests {
         #expect(summary["frame_diff_min"] == "0", "\(output)")
         #expect(summary["frame_diff_max"] == "0", "\(output)")
         #expect(Double(summary["mbps"] ?? "") ?? 0 > 0.5, "\(output)")
+    }
+
+    @Test("3 HLS clients poll the playlist and fetch each new segment once")
+    func hlsClientsFetchSegments() throws {
+        let hls = "hls { enabled on; hls_fragment 1; hls_window 6; hls_path $DIR/html; }"
+        let server = try HeadwaterServer(vhostBody: hls, http: true)
+        let (summary, output) = try Self.run([
+            "hls", server.httpURL("live/bench.m3u8"), "--players", "3", "--duration", "7",
+            "--publish", Tools.sampleFLV, "--publish-url", server.url("live/bench"), "--threads", "1",
+        ])
+        #expect(summary["connected"] == "3", "\(output)")
+        #expect(summary["failed"] == "0")
+        #expect(summary["stalled"] == "0")
+        // Segments are cut at the 2 s keyframes: the first is ready after about 2 s, then one every 2 s.
+        let fewest = try #require(summary["frames_received_min"].flatMap { Int($0) })
+        let most = try #require(summary["frames_received_max"].flatMap { Int($0) })
+        #expect(fewest >= 2 && most <= 4, "\(output)")
+        #expect(summary["latency_samples"] == "0")
     }
 
     @Test("players of a server that is not there fail, and the tool says so in its exit status")
