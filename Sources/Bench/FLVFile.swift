@@ -25,10 +25,13 @@ public enum FLVFile {
             guard buffer.readableBytes < maximumSize else {
                 throw Failure(description: "\(path) is larger than \(maximumSize) bytes")
             }
-            buffer.reserveCapacity(minimumWritableBytes: 1 << 16)
+            var failed = false
             let count = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 1 << 16) { raw in
-                max(0, read(fd, raw.baseAddress, raw.count))
+                let count = read(fd, raw.baseAddress, raw.count)
+                failed = count < 0
+                return max(0, count)
             }
+            if failed { throw Failure(description: "cannot read \(path): errno \(errno)") }
             if count == 0 { break }
         }
         var decoder = FLVTagDecoder()
