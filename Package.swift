@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "headwater", targets: ["headwater"]),
+        .executable(name: "headwater-bench", targets: ["headwater-bench"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "RTMP", targets: ["RTMP"]),
         .library(name: "Live", targets: ["Live"]),
@@ -162,6 +163,31 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "Bench",
+            dependencies: [
+                "RTMP", "Media",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "headwater-bench",
+            dependencies: [
+                "Bench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "BenchTests",
+            dependencies: ["Bench", "Media", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: upcoming
         ),
         .testTarget(
