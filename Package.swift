@@ -65,6 +65,8 @@ let package = Package(
             name: "Sessions",
             dependencies: [
                 "Live",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
@@ -222,6 +224,7 @@ let package = Package(
         .testTarget(
             name: "SessionsTests",
             dependencies: ["Sessions", "Live", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: upcoming
         ),

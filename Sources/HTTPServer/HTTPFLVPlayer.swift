@@ -1,7 +1,6 @@
 import Live
 import Logging
 import Media
-import Metrics
 import NIOCore
 import Sessions
 
@@ -36,10 +35,6 @@ final class HTTPFLVPlayer: LiveConsumer {
     private var isClosed = false
     /// Media messages written to the socket, for logs.
     private(set) var sentPackets = 0
-    private let droppedCounter = Counter(
-        label: MetricLabel.droppedPackets, dimensions: [("kind", ClientKind.flvPlayer.rawValue)])
-    private let slowCounter = Counter(
-        label: MetricLabel.slowPlayersDisconnected, dimensions: [("kind", ClientKind.flvPlayer.rawValue)])
 
     /// - Parameters:
     ///   - context: The context of the handler that owns the connection, for its event loop and writability.
@@ -127,24 +122,10 @@ final class HTTPFLVPlayer: LiveConsumer {
 
     private func deliver(_ packet: MediaPacket, encoded: ByteBuffer?) {
         guard pacer.accepts(packet) else { return }
-        switch pacer.place(packet, bytes: encoded, isWritable: context.channel.isWritable) {
-        case .write:
+        let placement = pacer.place(packet, bytes: encoded, isWritable: context.channel.isWritable)
+        if case .write = placement {
             writeMedia(packet, encoded: encoded)
-        case .queued:
-            break
-        case .dropped(let count):
-            droppedCounter.increment(by: Int64(count))
-            if pacer.shouldLogLag(now: .now()) {
-                logger.warning(
-                    "player lagging, skipped to keyframe",
-                    metadata: ["dropped": "\(pacer.queue.droppedPackets)", "queue.ms": "\(pacer.queue.duration)"])
-            }
-        case .disconnect(let count):
-            droppedCounter.increment(by: Int64(count))
-            slowCounter.increment()
-            logger.warning(
-                "player too slow, disconnecting",
-                metadata: ["dropped": "\(pacer.queue.droppedPackets)", "queued.bytes": "\(pacer.queue.byteCount)"])
+        } else if PlayerLagReporter.flvPlayer.report(placement, pacer: &pacer, logger: logger) {
             end(.tooSlow)
         }
     }

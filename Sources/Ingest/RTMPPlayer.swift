@@ -1,7 +1,6 @@
 import Live
 import Logging
 import Media
-import Metrics
 import NIOCore
 import RTMP
 import Sessions
@@ -35,10 +34,6 @@ final class RTMPPlayer: LiveConsumer {
     private var hasSeenPublisher = false
     private var deferredNotices: [RTMPMessage] = []
     private var isClosed = false
-    private let droppedCounter = Counter(
-        label: MetricLabel.droppedPackets, dimensions: [("kind", ClientKind.rtmpPlayer.rawValue)])
-    private let slowCounter = Counter(
-        label: MetricLabel.slowPlayersDisconnected, dimensions: [("kind", ClientKind.rtmpPlayer.rawValue)])
     /// Media messages written to the socket, for logs and stats.
     private(set) var sentPackets = 0
 
@@ -118,24 +113,10 @@ final class RTMPPlayer: LiveConsumer {
             write(deferredNotices)
             deferredNotices.removeAll()
         }
-        switch pacer.place(packet, bytes: encoded, isWritable: context.channel.isWritable) {
-        case .write:
+        let placement = pacer.place(packet, bytes: encoded, isWritable: context.channel.isWritable)
+        if case .write = placement {
             writeMedia(packet, encoded: encoded)
-        case .queued:
-            break
-        case .dropped(let count):
-            droppedCounter.increment(by: Int64(count))
-            if pacer.shouldLogLag(now: .now()) {
-                logger.warning(
-                    "player lagging, skipped to keyframe",
-                    metadata: ["dropped": "\(pacer.queue.droppedPackets)", "queue.ms": "\(pacer.queue.duration)"])
-            }
-        case .disconnect(let count):
-            droppedCounter.increment(by: Int64(count))
-            slowCounter.increment()
-            logger.warning(
-                "player too slow, disconnecting",
-                metadata: ["dropped": "\(pacer.queue.droppedPackets)", "queued.bytes": "\(pacer.queue.byteCount)"])
+        } else if PlayerLagReporter.rtmpPlayer.report(placement, pacer: &pacer, logger: logger) {
             isClosed = true
             context.close(promise: nil)
         }
