@@ -98,6 +98,18 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .target(
+            name: "Edge",
+            dependencies: [
+                "RTMP", "Live", "Media", "Config", "Sessions",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .target(
             name: "Remux",
             dependencies: ["Media", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: upcoming
@@ -146,7 +158,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Ingest", "Live", "Config", "RTMP", "Media", "HLS", "DVR", "HTTPServer", "Remux", "Sessions", "Hooks",
+                "Ingest", "Live", "Config", "RTMP", "Media", "HLS", "DVR", "HTTPServer", "Remux", "Sessions", "Hooks", "Edge",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -217,6 +229,17 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "EdgeTests",
+            dependencies: [
+                "Edge", "RTMP", "Live", "Media", "Config", "Sessions",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

@@ -75,21 +75,3 @@ struct PlayerStarter: Sendable {
         }
     }
 }
-
-/// The client-side RTMP handlers in front of a session handler, in the server's order.
-enum RTMPClientPipeline {
-    /// Large enough for a big keyframe; bounds the decoder's buffering.
-    static let maximumMessageSize = 8 << 20
-
-    static func add(to pipeline: ChannelPipeline.SynchronousOperations) throws {
-        // Raw byte counts make the control handler's acknowledgements exact, as a real client's are.
-        try pipeline.addHandler(RTMPByteCountingHandler())
-        try pipeline.addHandler(RTMPHandshakeHandler(role: .client))
-        try pipeline.addHandler(
-            ByteToMessageHandler(
-                RTMPChunkDecoder(configuration: .init(maxMessageSize: maximumMessageSize)),
-                maximumBufferSize: maximumMessageSize + (1 << 20)))
-        try pipeline.addHandler(RTMPOutboundHandler())
-        try pipeline.addHandler(RTMPControlHandler())
-    }
-}

@@ -65,7 +65,7 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
                 shard.update(index) { $0.upstreamUnpublished() }
             case .failed, .stopped:
                 context.close(promise: nil)
-            case .publishing, .upstreamPublished:
+            case .publishing, .upstreamPublished, .connected:
                 break
             }
         }

@@ -83,7 +83,7 @@ public final class RTMPBenchPublisherHandler: ChannelInboundHandler {
             case .failed, .stopped:
                 control.setFailed()
                 context.close(promise: nil)
-            case .playing, .upstreamPublished, .upstreamUnpublished:
+            case .playing, .upstreamPublished, .upstreamUnpublished, .connected:
                 break
             }
         }

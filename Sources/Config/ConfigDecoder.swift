@@ -99,7 +99,10 @@ struct ConfigDecoder {
                 try Self.checkShape(directive, wantsBlock: false, arguments: arguments)
                 repeatable = canRepeat
             case .block(_, let arguments, let canRepeat):
-                try Self.checkShape(directive, wantsBlock: true, arguments: arguments)
+                // A block that also has a one-line legacy form (`forward HOST:PORT;`) takes arguments instead.
+                let legacyLine = !directive.isBlock && !directive.args.isEmpty && arguments.lowerBound == 0
+                if legacyLine { try Self.checkMissingSemicolon(directive, in: context) }
+                try Self.checkShape(directive, wantsBlock: !legacyLine, arguments: arguments)
                 repeatable = canRepeat
             }
             if !repeatable, let first = block.first(directive.name) {
@@ -171,6 +174,10 @@ struct ConfigDecoder {
         }
         if let hooks = block.first(DirectiveName.httpHooks) {
             vhost.httpHooks = try self.httpHooks(hooks)
+        }
+        vhost.cluster = try self.cluster(block, name: vhost.name, at: directive.location)
+        if let forward = block.first(DirectiveName.forward) {
+            vhost.forward = try self.forward(forward)
         }
         return vhost
     }

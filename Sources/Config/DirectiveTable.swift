@@ -12,6 +12,8 @@ enum DirectiveContext: Hashable, Sendable {
     case httpHooks
     case httpAPI
     case httpAPIAuth
+    case cluster
+    case forward
 }
 
 /// What Headwater does with a directive it recognises.
@@ -96,6 +98,20 @@ enum DirectiveName {
     static let auth = "auth"
     static let username = "username"
     static let password = "password"
+
+    static let cluster = "cluster"
+    static let mode = "mode"
+    static let origin = "origin"
+    static let tokenTraverse = "token_traverse"
+    static let debugSrsUpnode = "debug_srs_upnode"
+    static let clusterProtocol = "protocol"
+    static let followClient = "follow_client"
+    /// Headwater's own: seconds an edge keeps an upstream open after its last player left.
+    static let idleTimeout = "idle_timeout"
+    /// Headwater's own: seconds without media (or to connect) before an edge moves to the next origin.
+    static let upstreamTimeout = "upstream_timeout"
+    static let forward = "forward"
+    static let destination = "destination"
 }
 
 /// Which directives Headwater knows, where, and in what shape. Anything absent here is unsupported.
@@ -103,12 +119,11 @@ enum DirectiveTable {
     private static let one: ClosedRange<Int> = 1...1
     private static let single = DirectiveRole.setting(arguments: one, repeatable: false)
 
-    /// Sections later Headwater issues will implement, by the context SRS puts them in. `mode` and `origin`
-    /// are SRS 1.x's vhost-level spelling of what `cluster { }` holds today.
+    /// Sections later Headwater issues will implement, by the context SRS puts them in.
     private static let plannedRoot = ["stats", "heartbeat"]
-    private static let plannedVhost = [
-        "cluster", "transcode", "forward", "ingest", "refer", "mode", "origin",
-    ]
+    private static let plannedVhost = ["transcode", "ingest", "refer"]
+    /// SRS's MESH origin cluster (SRS 6 dropped it for a proxy); an edge's `origin` list covers the common use.
+    private static let plannedCluster = ["origin_cluster", "coworkers"]
     /// SRS's AES-128 segment encryption (DESIGN: HLS keys come later). SRS's other `hls` directives
     /// (`hls_ctx`, `hls_ts_floor`, `hls_use_fmp4`...) are simply unsupported.
     private static let plannedHLS = [
@@ -143,7 +158,28 @@ enum DirectiveTable {
             DirectiveName.httpRemux: .block(.httpRemux, arguments: 0...0, repeatable: false),
             DirectiveName.security: .block(.security, arguments: 0...0, repeatable: false),
             DirectiveName.httpHooks: .block(.httpHooks, arguments: 0...0, repeatable: false),
+            DirectiveName.cluster: .block(.cluster, arguments: 0...0, repeatable: false),
+            // SRS 1.x's vhost-level spelling of what `cluster { }` holds today.
+            DirectiveName.mode: single,
+            DirectiveName.origin: .setting(arguments: 1...Int.max, repeatable: false),
+            // A block, or SRS 1.x's `forward HOST:PORT ...;`.
+            DirectiveName.forward: .block(.forward, arguments: 0...Int.max, repeatable: false),
         ].merging(planned(plannedVhost)) { known, _ in known },
+        .cluster: [
+            DirectiveName.mode: single,
+            DirectiveName.origin: .setting(arguments: 1...Int.max, repeatable: false),
+            DirectiveName.tokenTraverse: single,
+            DirectiveName.vhost: single,
+            DirectiveName.debugSrsUpnode: single,
+            DirectiveName.clusterProtocol: single,
+            DirectiveName.followClient: single,
+            DirectiveName.idleTimeout: single,
+            DirectiveName.upstreamTimeout: single,
+        ].merging(planned(plannedCluster)) { known, _ in known },
+        .forward: [
+            DirectiveName.enabled: single,
+            DirectiveName.destination: .setting(arguments: 1...Int.max, repeatable: false),
+        ],
         .play: [
             DirectiveName.gopCache: single,
             DirectiveName.gopCacheMaxFrames: single,

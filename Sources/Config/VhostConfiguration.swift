@@ -28,6 +28,10 @@ public struct VhostConfiguration: Sendable, Hashable {
     public var security = SecurityConfiguration()
     /// HTTP callbacks (SRS `http_hooks { }`).
     public var httpHooks = HTTPHooksConfiguration()
+    /// Origin or edge (SRS `cluster { }`).
+    public var cluster = ClusterConfiguration()
+    /// Pushing each published stream to other servers (SRS `forward { }`).
+    public var forward = ForwardConfiguration()
     /// The `vhost` block as written, or `nil` when the vhost was not in the file (the implied default vhost).
     /// Compared by content, not by line, like every `ConfigDirective`.
     public var raw: ConfigDirective?

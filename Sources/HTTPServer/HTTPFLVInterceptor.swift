@@ -45,6 +45,8 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
     private var responsesInFlight = 0
     private var session: ClientSession?
     private var isPlaying = false
+    /// The player's hold on the edge's pull, when the vhost is an edge.
+    private var pullLease: (any UpstreamLease)?
     private var context: ChannelHandlerContext?
     private let refusedCounter = Counter(
         label: MetricLabel.refusedClients, dimensions: [("reason", "max_connections")])
@@ -179,6 +181,7 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
             handler.value.playerDidEnd(ending)
         }
         player.start(header: HTTPFLVFormat.header(hasAudio: tracks.audio, hasVideo: tracks.video, chunked: chunked))
+        pullLease = settings.upstreams.retainPull(match.key, client: session.info)
         let subscription = settings.registry.subscribe(player, to: match.key, configuration: match.mount.live)
         state = .streaming(player, subscription)
         isPlaying = true
@@ -274,6 +277,8 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
         if case .streaming(let player, let subscription) = state {
             player.close()
             subscription.cancel()
+            pullLease?.release()
+            pullLease = nil
             logger.info("play stopped", metadata: ["reason": "\(reason)", "sent": "\(player.sentPackets)"])
         }
         if case .passing = state { return }

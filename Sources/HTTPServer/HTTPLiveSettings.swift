@@ -27,21 +27,24 @@ public struct HTTPLiveSettings: Sendable {
     public var clients: ClientRegistry
     /// Decides each play and hears when it ends.
     public var policy: any SessionPolicy
+    /// Pulls for edge vhosts.
+    public var upstreams: any StreamUpstreams
 
     public init(
         registry: StreamRegistry, mounts: HTTPFLVMounts, clients: ClientRegistry = ClientRegistry(maxConnections: .max),
-        policy: any SessionPolicy = AllowAllPolicy()
+        policy: any SessionPolicy = AllowAllPolicy(), upstreams: any StreamUpstreams = NoUpstreams()
     ) {
+        self.upstreams = upstreams
         self.registry = registry
         self.mounts = mounts
         self.clients = clients
         self.policy = policy
     }
 
-    /// Whether `key` can be played now. A stream that is not live is not this mount's business: the request
-    /// goes on to the files (DVR recordings share the `[app]/[stream].flv` shape) and is 404 when there is none.
-    /// The Edge issue makes this the place where a remote vhost starts a pull instead.
+    /// Whether `key` can be played now. On an origin, a stream that is not live is not this mount's business:
+    /// the request goes on to the files (DVR recordings share the `[app]/[stream].flv` shape) and is 404 when
+    /// there is none. On an edge every stream is live: the play pulls it from an origin.
     func isAvailable(_ key: StreamKey) -> Bool {
-        registry.stream(for: key)?.isPublishing ?? false
+        upstreams.isEdge(vhost: key.vhost) || (registry.stream(for: key)?.isPublishing ?? false)
     }
 }

@@ -57,6 +57,7 @@ public final class HTTPServerService: Service {
     ///   - flvMounts: The HTTP-FLV mounts in force (`http_remux`), updated on reload.
     ///   - clients: Every client connection; HTTP-FLV players register here (`max_connections`).
     ///   - policy: Decides each HTTP-FLV play and hears when it ends.
+    ///   - upstreams: Pulls HTTP-FLV plays of edge vhosts from their origins.
     ///   - requestTimeout: The time a client has to send a complete request head (slowloris clients are
     ///     closed after it), and a kept-alive connection may stay idle.
     ///   - routes: Adds routes before the file fallback.
@@ -74,6 +75,7 @@ public final class HTTPServerService: Service {
         flvMounts: HTTPFLVMounts = HTTPFLVMounts(),
         clients: ClientRegistry = ClientRegistry(maxConnections: .max),
         policy: any SessionPolicy = AllowAllPolicy(),
+        upstreams: any StreamUpstreams = NoUpstreams(),
         requestTimeout: TimeAmount = HTTPServerService.defaultRequestTimeout,
         servesFiles: Bool = true,
         apiHasOwnCORS: Bool = false,
@@ -86,7 +88,8 @@ public final class HTTPServerService: Service {
         let port = HTTPListeningPort()
         self.port = port
         let liveSettings = registry.map {
-            HTTPLiveSettings(registry: $0, mounts: flvMounts, clients: clients, policy: policy)
+            HTTPLiveSettings(
+                registry: $0, mounts: flvMounts, clients: clients, policy: policy, upstreams: upstreams)
         }
         let crossdomain = configuration.crossdomain
         let channelConfiguration = HTTP1Channel.Configuration(

@@ -30,14 +30,18 @@ public final class RTMPServer: Sendable {
     /// Every client of the process; `max_connections` is its bound.
     public let clients: ClientRegistry
     private let policy: any SessionPolicy
+    private let upstreams: any StreamUpstreams
 
     /// - Parameters:
     ///   - clients: the process's client registry (`nil`: a private one bounded by `settings.maxConnections`).
     ///   - policy: decides connect, publish and play (access rules, hooks) and hears when they end.
+    ///   - upstreams: pulls and pushes for edge vhosts (the Edge module).
     public init(
         group: any EventLoopGroup, registry: StreamRegistry, settings: RTMPServerSettings, logger: Logger,
-        clients: ClientRegistry? = nil, policy: any SessionPolicy = AllowAllPolicy()
+        clients: ClientRegistry? = nil, policy: any SessionPolicy = AllowAllPolicy(),
+        upstreams: any StreamUpstreams = NoUpstreams()
     ) {
+        self.upstreams = upstreams
         self.group = group
         self.registry = registry
         self.logger = logger
@@ -118,6 +122,7 @@ public final class RTMPServer: Sendable {
         logger.debug("connection accepted")
         let registry = self.registry
         let policy = self.policy
+        let upstreams = self.upstreams
         return channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(ClientTrafficHandler(traffic: session.traffic))
@@ -134,7 +139,8 @@ public final class RTMPServer: Sendable {
             try pipeline.addHandler(RTMPControlHandler())
             try pipeline.addHandler(
                 RTMPSessionHandler(
-                    registry: registry, settings: settings, logger: logger, session: session, policy: policy))
+                    registry: registry, settings: settings, logger: logger, session: session, policy: policy,
+                    upstreams: upstreams))
         }
     }
 

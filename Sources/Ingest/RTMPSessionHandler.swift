@@ -22,12 +22,16 @@ final class RTMPSessionHandler: ChannelInboundHandler {
 
     private enum Role {
         case idle
-        case publishing(LivePublishSession)
-        case playing(RTMPPlayer, LiveSubscription)
+        /// Into the local hub, or (on an edge vhost) up to an origin.
+        case publishing(any LivePublishing)
+        /// With the player's hold on the edge's pull when the vhost is an edge.
+        case playing(RTMPPlayer, LiveSubscription, (any UpstreamLease)?)
         case closed
     }
 
     private let registry: StreamRegistry
+    /// Pulls and pushes for edge vhosts.
+    private let upstreams: any StreamUpstreams
     let settings: RTMPServerSettings
     let policy: any SessionPolicy
     /// The registry entry (API, kicks, traffic); `nil` only in tests that run the handler alone.
@@ -61,9 +65,11 @@ final class RTMPSessionHandler: ChannelInboundHandler {
 
     init(
         registry: StreamRegistry, settings: RTMPServerSettings, logger: Logger,
-        session: ClientSession? = nil, policy: any SessionPolicy = AllowAllPolicy()
+        session: ClientSession? = nil, policy: any SessionPolicy = AllowAllPolicy(),
+        upstreams: any StreamUpstreams = NoUpstreams()
     ) {
         self.registry = registry
+        self.upstreams = upstreams
         self.settings = settings
         self.logger = logger
         self.session = session
@@ -128,7 +134,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         // A peer that does not read what we send (ping answers, acks, command replies) stops
         // being read until it does: nothing it makes us send can pile up without bound.
         try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: writable)
-        if case .playing(let player, _) = role, writable {
+        if case .playing(let player, _, _) = role, writable {
             player.channelBecameWritable()
         }
         context.fireChannelWritabilityChanged()
@@ -176,7 +182,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
                 endRole(reason: "stop")
                 armSessionStartDeadline(context: context)
             case .pause(let paused):
-                if case .playing(let player, _) = role { player.setPaused(paused) }
+                if case .playing(let player, _, _) = role { player.setPaused(paused) }
             case .close(let reason):
                 close(context, reason: "\(reason)")
                 return
@@ -242,8 +248,15 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let channel = context.channel
         let disconnect: @Sendable () -> Void = { channel.close(promise: nil) }
-        let published = registry.publish(
-            key, configuration: vhost.live, on: context.eventLoop, disconnect: disconnect, clientID: session?.id)
+        let published: EventLoopFuture<any LivePublishing>
+        if upstreams.isEdge(vhost: key.vhost) {
+            // An edge keeps no local copy: the stream goes up, and the edge's players pull it back down.
+            published = upstreams.push(key, client: info, on: context.eventLoop, disconnect: disconnect)
+        } else {
+            published = registry.publish(
+                key, configuration: vhost.live, on: context.eventLoop, disconnect: disconnect, clientID: session?.id
+            ).map { $0 as any LivePublishing }
+        }
         published.whenComplete { result in
             let handler = loopBound.value
             // The answer comes a loop turn later: the client may have withdrawn this publish and
@@ -324,9 +337,11 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             context: context, streamID: streamID, chunkSize: vhost.chunkSize, queueLength: vhost.live.queueLength,
             notifications: .init(publish: machine.publishNotify(), unpublish: machine.unpublishNotify()),
             logger: logger)
+        // On an edge the pull starts (or is kept) before the player joins, so it never waits on a closing upstream.
+        let lease = upstreams.retainPull(key, client: info)
         let subscription = registry.subscribe(player, to: key, configuration: vhost.live)
         cancelSessionStartDeadline()
-        role = .playing(player, subscription)
+        role = .playing(player, subscription, lease)
         logger.info("play started")
     }
 
@@ -443,9 +458,10 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             logger.info("publish stopped", metadata: ["reason": "\(reason)"])
             policy.sessionDidEnd(.unpublish, client: snapshot)
             resetInfoKind()
-        case .playing(let player, let subscription):
+        case .playing(let player, let subscription, let lease):
             player.close()
             subscription.cancel()
+            lease?.release()
             logger.info("play stopped", metadata: ["reason": "\(reason)", "sent": "\(player.sentPackets)"])
             policy.sessionDidEnd(.stop, client: snapshot)
             resetInfoKind()

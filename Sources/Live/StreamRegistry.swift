@@ -110,12 +110,23 @@ public protocol LivePublishObserver: AnyObject, Sendable {
     func liveStreamDidStartPublishing(_ stream: LiveStream)
 }
 
+/// Where a publisher's packets go, used on the publisher's loop: the local hub (`LivePublishSession`),
+/// or an origin when the publisher is on an edge (the Edge module's push).
+public protocol LivePublishing: AnyObject, Sendable {
+    /// Queues one packet whose `timestamp` is the publisher's raw 32-bit timestamp.
+    func append(_ packet: MediaPacket)
+    /// Hands over what was queued (once per read batch).
+    func flush()
+    /// Ends the publish.
+    func finish()
+}
+
 /// A publisher's handle on its stream, used on the publisher's loop.
 ///
 /// Packets are collected with `append` while the publisher's channel reads, and handed to the
 /// stream by `flush` (on `channelReadComplete`): one hop per read batch, none per packet.
 /// Confined to `eventLoop` (checked); it is `Sendable` only so futures can carry it.
-public final class LivePublishSession: @unchecked Sendable {
+public final class LivePublishSession: LivePublishing, @unchecked Sendable {
     public let stream: LiveStream
     public let eventLoop: any EventLoop
     private let publisherID: UInt64

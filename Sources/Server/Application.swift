@@ -1,4 +1,5 @@
 public import Config
+public import Edge
 import Foundation
 public import Ingest
 public import Live
@@ -33,6 +34,8 @@ public final class Application: Sendable {
     let policy: any SessionPolicy
     /// Sends the HTTP callbacks (`http_hooks`); shut down when the server stops.
     private let hookClient: HookClient
+    /// Edge pulls and pushes, and forwards.
+    public let edge: EdgeUpstreams
     public let rtmpServer: RTMPServer
     public let hls: HLSController
     public let dvr: DVRController
@@ -73,9 +76,14 @@ public final class Application: Sendable {
         }
         self.policy = hooksPolicy
         let outputHooks = HookOutputNotifier(policy: hooksPolicy, clients: clients)
+        let edge = EdgeUpstreams(group: group, registry: registry, logger: logger) { vhost in
+            current.withLockedValue { $0.vhost(named: vhost) }
+        }
+        self.edge = edge
+        registry.addPublishObserver(edge.forwards)
         self.rtmpServer = RTMPServer(
             group: group, registry: registry, settings: configuration.rtmpSettings, logger: logger,
-            clients: clients, policy: hooksPolicy)
+            clients: clients, policy: hooksPolicy, upstreams: edge)
         self.hls = HLSController(registry: registry, logger: logger, observer: outputHooks) { key in
             current.withLockedValue { $0.vhost(named: key.vhost).hls }
         }
@@ -122,11 +130,13 @@ public final class Application: Sendable {
         do {
             try await serviceGroup.run()
         } catch {
+            edge.shutdown()
             try? await hookClient.shutdown()
             try? await threadPool.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
         }
+        edge.shutdown()
         await drainHooks()
         logger.info("headwater stopped")
         try? await hookClient.shutdown()
@@ -169,7 +179,7 @@ public final class Application: Sendable {
         let threadPool = self.threadPool
         return HTTPServerService(
             configuration: http, playlistMaxAge: playlistMaxAge, group: group, threadPool: threadPool, logger: logger,
-            registry: registry, flvMounts: flvMounts, clients: clients, policy: policy,
+            registry: registry, flvMounts: flvMounts, clients: clients, policy: policy, upstreams: edge,
             apiHasOwnCORS: apiSharesHTTPServer
         ) { [api, apiSharesHTTPServer, configuration] router in
             // First, so it also authenticates and wraps the other /api/ routes.

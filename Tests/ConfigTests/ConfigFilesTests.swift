@@ -124,7 +124,6 @@ struct ConfigFilesTests {
             (61, "mw_latency", .unsupported),
             (65, "mr", .unsupported),
             (86, "in_ack_size", .unsupported),
-            (90, "cluster", .notImplementedYet),
         ]
         #expect(warnings.count == expected.count)
         #expect(

@@ -300,7 +300,7 @@ struct ServerConfigurationTests {
             }
             vhost a {
                 atc on;
-                forward { destination 127.0.0.1:1936; }
+                transcode { enabled on; }
                 play {
                     mw_latency 350;
                     mw_latency 100;
@@ -315,7 +315,7 @@ struct ServerConfigurationTests {
                 "conf/srs.conf:2: directive 'rtc_server' is not supported by headwater and is ignored",
                 "conf/srs.conf:6: directive 'heartbeat' is not implemented yet by headwater and is ignored",
                 "conf/srs.conf:10: directive 'atc' is not supported by headwater and is ignored",
-                "conf/srs.conf:11: directive 'forward' is not implemented yet by headwater and is ignored",
+                "conf/srs.conf:11: directive 'transcode' is not implemented yet by headwater and is ignored",
                 "conf/srs.conf:13: directive 'mw_latency' is not supported by headwater and is ignored",
                 "conf/srs.conf:14: directive 'mw_latency' is not supported by headwater and is ignored",
                 // hls belongs in a vhost; at the top level it is simply unknown.

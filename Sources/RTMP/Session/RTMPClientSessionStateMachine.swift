@@ -12,6 +12,8 @@ public struct RTMPClientSessionStateMachine: Sendable {
     public enum Mode: Sendable, Hashable {
         case play
         case publish
+        /// Only `connect`: reports `.connected` once the server accepted it (an edge's token check).
+        case connectOnly
     }
 
     /// Client-side protocol settings.
@@ -49,6 +51,8 @@ public struct RTMPClientSessionStateMachine: Sendable {
         case idle
         /// `connect` sent.
         case connecting
+        /// `connect` accepted in `.connectOnly` mode.
+        case connected
         /// `createStream` sent.
         case creatingStream
         /// `play`/`publish` sent, waiting for Play.Start/Publish.Start.
@@ -63,6 +67,8 @@ public struct RTMPClientSessionStateMachine: Sendable {
     public enum Action: Sendable {
         /// Write these messages and flush.
         case send([RTMPMessage])
+        /// The server accepted `connect` (`.connectOnly` mode).
+        case connected
         /// NetStream.Play.Start arrived: media will follow on `messageStreamID`.
         case playing(messageStreamID: UInt32)
         /// NetStream.Publish.Start arrived: send media on `messageStreamID`.
@@ -97,24 +103,28 @@ public struct RTMPClientSessionStateMachine: Sendable {
     }
 
     /// Starts the session for `url`.
+    /// - Parameter connect: the `connect` to send instead of ffmpeg's (an edge relaying its client's
+    ///   arguments); its transaction id is replaced.
     /// - Returns: `.send` with Set Chunk Size, Window Acknowledgement Size and `connect`, or
     ///   `.failed` when the URL names no stream; nothing when the machine was already started.
-    public mutating func start(url: RTMPURL, mode: Mode) -> [Action] {
+    public mutating func start(url: RTMPURL, mode: Mode, connect custom: RTMPConnectCommand? = nil) -> [Action] {
         guard state == .idle else { return [] }
         self.url = url
         self.mode = mode
-        guard !url.stream.isEmpty else {
+        guard !url.stream.isEmpty || mode == .connectOnly else {
             let code: RTMPStatusCode = mode == .publish ? .publishBadName : .playStreamNotFound
             return fail(RTMPStatus(level: .error, code: code, description: "\(url) names no stream"))
         }
         state = .connecting
-        let connect = RTMPConnectCommand.client(
-            app: url.app,
-            tcUrl: url.tcUrl,
-            publishing: mode == .publish,
-            flashVer: configuration.flashVersion,
-            transactionID: call(.connect)
-        )
+        var connect =
+            custom
+            ?? RTMPConnectCommand.client(
+                app: url.app,
+                tcUrl: url.tcUrl,
+                publishing: mode == .publish,
+                flashVer: configuration.flashVersion
+            )
+        connect.transactionID = call(.connect)
         return [
             .send([
                 RTMPControlMessage.setChunkSize(configuration.chunkSize).message(),
@@ -173,6 +183,10 @@ public struct RTMPClientSessionStateMachine: Sendable {
         case .connect:
             guard state == .connecting else { return [] }
             if let status = command.resultStatus, status.level == .error { return fail(status) }
+            if mode == .connectOnly {
+                state = .connected
+                return [.connected]
+            }
             state = .creatingStream
             var messages: [RTMPMessage] = []
             if mode == .publish {
@@ -192,6 +206,8 @@ public struct RTMPClientSessionStateMachine: Sendable {
             messageStreamID = streamID
             state = .starting
             switch mode {
+            case .connectOnly:
+                return []
             case .publish:
                 let publish = RTMPCommand.publish(
                     transactionID: self.call(.publish),

@@ -151,6 +151,8 @@ final class TestRTMPClient {
                 switch action {
                 case .send(let messages):
                     try write(messages)
+                case .connected:
+                    return 0
                 case .playing(let streamID), .publishing(let streamID):
                     messageStreamID = streamID
                     pending.append(contentsOf: held)
