@@ -29,10 +29,12 @@ public final class EdgeUpstreams: StreamUpstreams {
         vhost(name).cluster.isEdge
     }
 
-    public func retainPull(_ key: StreamKey, client: ClientInfo) -> (any UpstreamLease)? {
+    public func retainPull(
+        _ key: StreamKey, client: ClientInfo, configuration: LiveStreamConfiguration, on eventLoop: any EventLoop
+    ) -> (any UpstreamLease)? {
         let cluster = vhost(key.vhost).cluster
         guard cluster.isEdge else { return nil }
-        return pulls.retain(key, client: client, cluster: cluster)
+        return pulls.retain(key, client: client, cluster: cluster, configuration: configuration, on: eventLoop)
     }
 
     public func push(

@@ -181,7 +181,8 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
             handler.value.playerDidEnd(ending)
         }
         player.start(header: HTTPFLVFormat.header(hasAudio: tracks.audio, hasVideo: tracks.video, chunked: chunked))
-        pullLease = settings.upstreams.retainPull(match.key, client: session.info)
+        pullLease = settings.upstreams.retainPull(
+            match.key, client: session.info, configuration: match.mount.live, on: context.eventLoop)
         let subscription = settings.registry.subscribe(player, to: match.key, configuration: match.mount.live)
         state = .streaming(player, subscription)
         isPlaying = true

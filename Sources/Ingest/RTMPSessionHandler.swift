@@ -338,7 +338,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             notifications: .init(publish: machine.publishNotify(), unpublish: machine.unpublishNotify()),
             logger: logger)
         // On an edge the pull starts (or is kept) before the player joins, so it never waits on a closing upstream.
-        let lease = upstreams.retainPull(key, client: info)
+        let lease = upstreams.retainPull(key, client: info, configuration: vhost.live, on: context.eventLoop)
         let subscription = registry.subscribe(player, to: key, configuration: vhost.live)
         cancelSessionStartDeadline()
         role = .playing(player, subscription, lease)

@@ -10,8 +10,13 @@ public protocol StreamUpstreams: Sendable {
     /// A player is about to play `key`: make sure the stream is pulled from an origin. Call before the
     /// player subscribes, from any loop. Returns `nil` when the vhost is not an edge; otherwise the
     /// player's lease, released exactly once when it leaves (the last release starts the idle delay).
-    /// - Parameter client: the player's request (its param is passed upstream).
-    func retainPull(_ key: StreamKey, client: ClientInfo) -> (any UpstreamLease)?
+    /// - Parameters:
+    ///   - client: the player's request (its param is passed upstream).
+    ///   - configuration: the vhost's stream settings, which the pull publishes with.
+    ///   - eventLoop: the player's loop; a new pull runs its upstream connection there.
+    func retainPull(
+        _ key: StreamKey, client: ClientInfo, configuration: LiveStreamConfiguration, on eventLoop: any EventLoop
+    ) -> (any UpstreamLease)?
 
     /// A publisher on an edge vhost: pushes its stream to an origin. The future completes on `eventLoop`
     /// once an origin accepted the publish (then the publisher gets NetStream.Publish.Start), or fails
@@ -87,7 +92,9 @@ public struct NoUpstreams: StreamUpstreams {
     public init() {}
 
     public func isEdge(vhost: String) -> Bool { false }
-    public func retainPull(_ key: StreamKey, client: ClientInfo) -> (any UpstreamLease)? { nil }
+    public func retainPull(
+        _ key: StreamKey, client: ClientInfo, configuration: LiveStreamConfiguration, on eventLoop: any EventLoop
+    ) -> (any UpstreamLease)? { nil }
     public func push(
         _ key: StreamKey, client: ClientInfo, on eventLoop: any EventLoop, disconnect: @escaping @Sendable () -> Void
     ) -> EventLoopFuture<any LivePublishing> {

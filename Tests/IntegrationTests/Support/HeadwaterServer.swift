@@ -13,8 +13,9 @@ final class HeadwaterServer: @unchecked Sendable {
     /// - Parameter vhostBody: directives placed inside `vhost __defaultVhost__ { }`; `$DIR` is the server's folder.
     /// - Parameter extra: directives placed at the root of the config; `$DIR` as above, `$HTTP_PORT` is the HTTP port.
     /// - Parameter http: whether to run the HTTP server, serving `$DIR/html`.
-    init(vhostBody: String = "", extra: String = "", http: Bool = false) throws {
-        rtmpPort = Ports.free()
+    /// - Parameter rtmpPort: the RTMP port, to restart a server where another stood; a free one when `nil`.
+    init(vhostBody: String = "", extra: String = "", http: Bool = false, rtmpPort fixedPort: Int? = nil) throws {
+        rtmpPort = fixedPort ?? Ports.free()
         httpPort = http ? Ports.free() : nil
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hw-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
