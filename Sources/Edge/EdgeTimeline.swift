@@ -55,6 +55,8 @@ public struct EdgeTimeline: Sendable {
             guard let offset else { return restamped(packet, to: lastTimestamp ?? packet.timestamp) }
             return advance(packet, to: packet.timestamp + offset, now: now)
         }
+        // Other data messages carry no clock of their own (the hub stamps them with the stream's time).
+        if packet.kind == .data { return restamped(packet, to: lastTimestamp ?? packet.timestamp) }
         let raw = packet.timestamp
         let offset =
             self.offset
