@@ -70,11 +70,11 @@ public struct UpstreamAddress: Sendable, Hashable, CustomStringConvertible {
             host = text[text.index(after: text.startIndex)..<close]
             let rest = text[text.index(after: close)...]
             if !rest.isEmpty {
-                guard rest.hasPrefix(":"), let value = Int(rest.dropFirst()) else { return nil }
+                guard rest.hasPrefix(":"), let value = Self.port(rest.dropFirst()) else { return nil }
                 port = value
             }
         } else if let colon = text.firstIndex(of: ":") {
-            guard text.lastIndex(of: ":") == colon, let value = Int(text[text.index(after: colon)...]) else {
+            guard text.lastIndex(of: ":") == colon, let value = Self.port(text[text.index(after: colon)...]) else {
                 return nil
             }
             host = text[..<colon]
@@ -85,6 +85,12 @@ public struct UpstreamAddress: Sendable, Hashable, CustomStringConvertible {
         else { return nil }
         self.host = host.lowercased()
         self.port = port
+    }
+
+    /// Digits only: `Int` alone would also take `+1935`.
+    private static func port(_ text: Substring) -> Int? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(text)
     }
 
     /// `host:port`, with brackets around an IPv6 address.

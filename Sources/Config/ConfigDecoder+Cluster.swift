@@ -5,9 +5,12 @@ extension ConfigDecoder {
         -> ClusterConfiguration
     {
         var cluster = ClusterConfiguration()
+        // Where the mode in force was written, for the "edge without origin" error.
+        var modeLocation: SourceLocation?
         // SRS 1.x spelled the two essentials directly in the vhost; a `cluster` block overrides them.
         if let setting = vhost.first(DirectiveName.mode) {
             cluster.mode = try Self.choice(setting)
+            modeLocation = setting.location
         }
         if let setting = vhost.first(DirectiveName.origin) {
             cluster.origins = try Self.upstreams(setting)
@@ -16,6 +19,7 @@ extension ConfigDecoder {
             let block = try self.screen(directive.children, in: .cluster)
             if let setting = block.first(DirectiveName.mode) {
                 cluster.mode = try Self.choice(setting)
+                modeLocation = setting.location
             }
             if let setting = block.first(DirectiveName.origin) {
                 cluster.origins = try Self.upstreams(setting)
@@ -43,9 +47,8 @@ extension ConfigDecoder {
             }
         }
         if cluster.isEdge && cluster.origins.isEmpty {
-            let where_ = vhost.first(DirectiveName.cluster)?.location ?? vhost.first(DirectiveName.mode)?.location
             throw ConfigError(
-                .invalidValue, at: where_ ?? location, "vhost \(name) is an edge (mode remote) but names no origin")
+                .invalidValue, at: modeLocation ?? location, "vhost \(name) is an edge (mode remote) but names no origin")
         }
         return cluster
     }
@@ -65,8 +68,9 @@ extension ConfigDecoder {
         if let setting = block.first(DirectiveName.destination) {
             forward.destinations = try Self.upstreams(setting)
         }
-        if forward.enabled && forward.destinations.isEmpty {
-            throw Self.invalid(directive, "forward is enabled but names no destination")
+        // The block form has no argument to quote: name the `enabled on;` line instead.
+        if forward.enabled && forward.destinations.isEmpty, let setting = block.first(DirectiveName.enabled) {
+            throw Self.invalid(setting, "forward is enabled but names no destination")
         }
         return forward
     }

@@ -81,9 +81,13 @@ public final class Application: Sendable {
         }
         self.edge = edge
         registry.addPublishObserver(edge.forwards)
+        // On edge vhosts with token_traverse, an RTMP connect the hooks allowed is then put to the origin.
+        let rtmpPolicy = TokenTraversePolicy(wrapping: hooksPolicy, logger: logger) { vhost in
+            current.withLockedValue { $0.vhost(named: vhost).cluster }
+        }
         self.rtmpServer = RTMPServer(
             group: group, registry: registry, settings: configuration.rtmpSettings, logger: logger,
-            clients: clients, policy: hooksPolicy, upstreams: edge)
+            clients: clients, policy: rtmpPolicy, upstreams: edge)
         self.hls = HLSController(registry: registry, logger: logger, observer: outputHooks) { key in
             current.withLockedValue { $0.vhost(named: key.vhost).hls }
         }
@@ -95,7 +99,7 @@ public final class Application: Sendable {
         }
         registry.addPublishObserver(dvr)
         self.api = Self.makeHTTPAPI(
-            registry: registry, clients: clients, sampler: trafficSampler, configuration: current)
+            registry: registry, clients: clients, sampler: trafficSampler, upstreams: edge, configuration: current)
     }
 
     /// Runs until a graceful shutdown signal; returns once every session is closed.
@@ -165,7 +169,7 @@ public final class Application: Sendable {
         let catalog = dvr.catalog
         let serverID = "headwater-\(Version.current)-\(getpid())"
         let metrics = ServerMetrics(
-            registry: MetricsBootstrap.registry, clients: clients, bitrates: bitrates)
+            registry: MetricsBootstrap.registry, clients: clients, bitrates: bitrates, upstreams: edge)
         let files = HTTPFileServerSettings(configuration: http, playlistMaxAge: playlistMaxAge)
         // The page links the default vhost's URL shapes: its HTTP-FLV mount, and its playlist when HLS
         // writes under the served folder.
@@ -220,12 +224,14 @@ public final class Application: Sendable {
     }
 
     private static func makeHTTPAPI(
-        registry: StreamRegistry, clients: ClientRegistry, sampler: TrafficSampler,
+        registry: StreamRegistry, clients: ClientRegistry, sampler: TrafficSampler, upstreams: any StreamUpstreams,
         configuration: NIOLockedValueBox<ServerConfiguration>
     ) -> HTTPAPI {
         let identity = HTTPAPIIdentity(
             server: "headwater-\(Version.current)-\(getpid())", pid: Int(getpid()), version: Version.current)
-        return HTTPAPI(identity: identity, streams: registry, clients: clients, sampler: sampler) {
+        return HTTPAPI(
+            identity: identity, streams: registry, clients: clients, sampler: sampler, upstreams: upstreams
+        ) {
             configuration.withLockedValue { current in
                 current.vhosts.values.map { vhost in
                     HTTPAPIVhost(

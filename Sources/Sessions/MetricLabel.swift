@@ -26,6 +26,17 @@ public enum MetricLabel {
     public static let hookDuration = "headwater_hook_duration_seconds"
     /// Counter, dimensions `hook` and `result` (`denied`, `timeout`, `error`): callbacks that did not allow.
     public static let hookFailures = "headwater_hook_failures_total"
-    /// Gauge, dimension `state`: edge upstream connections by state (filled in by the Edge module).
+    /// Gauge, dimensions `role` (`pull`, `push`, `forward`) and `state` (an `UpstreamStatus.State` raw
+    /// value): upstream connections, computed at scrape from `StreamUpstreams.statuses()`.
     public static let edgeUpstreams = "headwater_edge_upstreams"
+    /// Gauge, dimensions `role`, `vhost`, `app`, `stream`, `server`, `state`: 1 for each upstream, in its state.
+    public static let upstreamState = "headwater_upstream_state"
+    /// Gauge, dimensions `role`, `vhost`, `app`, `stream`, `server`: players holding an edge pull.
+    public static let upstreamPlayers = "headwater_upstream_players"
+    /// Counter, dimensions `role`, `vhost`, `app`, `stream`, `server`: bytes received from the upstream server.
+    public static let upstreamReceivedBytes = "headwater_upstream_received_bytes_total"
+    /// Counter, dimensions `role`, `vhost`, `app`, `stream`, `server`: bytes sent to the upstream server.
+    public static let upstreamSentBytes = "headwater_upstream_sent_bytes_total"
+    /// Counter, dimensions `role`, `vhost`, `app`, `stream`, `server`: moves to another server or reconnects.
+    public static let upstreamReconnects = "headwater_upstream_reconnects_total"
 }

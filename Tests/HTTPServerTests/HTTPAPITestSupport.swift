@@ -27,10 +27,10 @@ final class APIFixture: Sendable {
     let kicked = NIOLockedValueBox<[UInt64]>([])
     var kickedIDs: [UInt64] { kicked.withLockedValue { $0 } }
 
-    init() {
+    init(upstreams: any StreamUpstreams = NoUpstreams()) {
         api = HTTPAPI(
             identity: HTTPAPIIdentity(server: "test-server", service: "svc12345", pid: 4242, version: "1.2.3"),
-            streams: streams, clients: clients, sampler: sampler
+            streams: streams, clients: clients, sampler: sampler, upstreams: upstreams
         ) {
             [HTTPAPIVhost(name: APIFixture.vhost, enabled: true, hlsFragment: 2.5)]
         }

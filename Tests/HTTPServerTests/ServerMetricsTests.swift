@@ -34,7 +34,13 @@ import Testing
         let bitrates = StreamBitrateService(streams: streams)
         let metrics = ServerMetrics(
             recorded: { "# TYPE headwater_hls_segments_written_total counter\nheadwater_hls_segments_written_total 3\n" },
-            clients: clients, bitrates: bitrates, edgeUpstreams: { ["connected": 2, "idle": 1] })
+            clients: clients, bitrates: bitrates,
+            upstreams: FakeUpstreams(
+                [
+                    UpstreamStatus(role: .pull, key: key, server: "127.0.0.1:19350", state: .active),
+                    UpstreamStatus(role: .pull, key: key, server: "127.0.0.1:19351", state: .active),
+                    UpstreamStatus(role: .push, key: key, server: "127.0.0.1:19350", state: .idle),
+                ]))
 
         let empty = await metrics.render()
         #expect(empty.hasPrefix("# TYPE headwater_hls_segments_written_total counter\n"))
@@ -65,9 +71,9 @@ import Testing
         #expect(live.contains("\nheadwater_clients{kind=\"rtmp-play\"} 0\n"))
         #expect(live.contains("\nheadwater_received_bytes_total 5000\n"))
         #expect(live.contains("\nheadwater_sent_bytes_total 700\n"))
-        #expect(live.contains("\nheadwater_edge_upstreams{state=\"connected\"} 2\n"))
-        #expect(live.contains("\nheadwater_edge_upstreams{state=\"connecting\"} 0\n"))
-        #expect(live.contains("\nheadwater_edge_upstreams{state=\"idle\"} 1\n"))
+        #expect(live.contains("\nheadwater_edge_upstreams{role=\"pull\",state=\"active\"} 2\n"))
+        #expect(live.contains("\nheadwater_edge_upstreams{role=\"pull\",state=\"connecting\"} 0\n"))
+        #expect(live.contains("\nheadwater_edge_upstreams{role=\"push\",state=\"idle\"} 1\n"))
         let prefix = #"headwater_stream_bitrate_bits_per_second{vhost="__defaultVhost__",app="live",stream="cam \"1\""} "#
         let line = try #require(live.split(separator: "\n").first { $0.hasPrefix(prefix) })
         let rate = try #require(Double(line.dropFirst(prefix.count)))

@@ -31,8 +31,10 @@ struct MetricsTests {
         for kind in ["rtmp-connect", "fmle-publish", "rtmp-play", "flv-play"] {
             #expect(second.value("headwater_clients", ["kind": kind]) != nil, "no headwater_clients{kind=\(kind)}")
         }
-        for state in ["connecting", "connected", "failed"] {
-            #expect(second.value("headwater_edge_upstreams", ["state": state]) == 0)
+        for role in ["pull", "push", "forward"] {
+            for state in ["connecting", "active", "unpublished", "backoff", "idle"] {
+                #expect(second.value("headwater_edge_upstreams", ["role": role, "state": state]) == 0)
+            }
         }
         #expect(second.types["headwater_received_bytes_total"] == "counter")
         #expect(second.types["headwater_sent_bytes_total"] == "counter")

@@ -103,6 +103,7 @@ extension HTTPAPI {
             "streams": "all streams (?start=&count=), or one: /api/v1/streams/{id}",
             "clients": "all clients (?start=&count=), or one: /api/v1/clients/{id}; DELETE kicks it",
             "dvr": "the recordings of each stream",
+            "upstreams": "the edge pulls and pushes and the forwards, with their server, state and traffic",
         ]
         return try answer([("urls", urls)])
     }

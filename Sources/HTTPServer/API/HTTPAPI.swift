@@ -22,6 +22,7 @@ public final class HTTPAPI: Sendable {
     private let clients: ClientRegistry
     private let sampler: TrafficSampler
     private let vhosts: @Sendable () -> [HTTPAPIVhost]
+    let upstreams: any StreamUpstreams
     private let process = HTTPAPIProcessStatistics()
     private let startedAt = NIODeadline.now()
     private let vhostIDs = NIOLockedValueBox<[String: String]>([:])
@@ -31,11 +32,13 @@ public final class HTTPAPI: Sendable {
     ///   - streams: The live hub.
     ///   - clients: Every client connection.
     ///   - sampler: Per-client bitrates over 30 s; someone else starts its sampling.
+    ///   - upstreams: The edge pulls, pushes and forwards (`/api/v1/upstreams`, a stream's `upstream`).
     ///   - vhosts: The configured vhosts, read at each request (so reloads show).
     public init(
         identity: HTTPAPIIdentity, streams: StreamRegistry, clients: ClientRegistry, sampler: TrafficSampler,
-        vhosts: @escaping @Sendable () -> [HTTPAPIVhost]
+        upstreams: any StreamUpstreams = NoUpstreams(), vhosts: @escaping @Sendable () -> [HTTPAPIVhost]
     ) {
+        self.upstreams = upstreams
         self.identity = identity
         self.streams = streams
         self.clients = clients
@@ -64,16 +67,17 @@ public final class HTTPAPI: Sendable {
 
     func streamsAnswer(id: String?, page: HTTPAPIPage) async throws -> Response {
         let sessions = clients.sessions
+        let upstreams = streamUpstreams()
         if let id {
             guard let stream = streams.streams.first(where: { Self.streamID($0) == id }) else {
                 throw HTTPAPIError.streamNotFound
             }
-            return try answer([("stream", await entry(for: stream, sessions: sessions))])
+            return try answer([("stream", await entry(for: stream, sessions: sessions, upstreams: upstreams))])
         }
         let all = streams.streams.sorted { $0.id < $1.id }
         var entries: [HTTPAPIModel.Stream] = []
         for stream in page.slice(of: all) {
-            entries.append(await entry(for: stream, sessions: sessions))
+            entries.append(await entry(for: stream, sessions: sessions, upstreams: upstreams))
         }
         return try answer([("total", all.count), ("streams", entries)])
     }
@@ -97,7 +101,9 @@ public final class HTTPAPI: Sendable {
 
     // MARK: Entries
 
-    private func entry(for stream: LiveStream, sessions: [ClientSession]) async -> HTTPAPIModel.Stream {
+    private func entry(
+        for stream: LiveStream, sessions: [ClientSession], upstreams: [StreamKey: UpstreamStatus]
+    ) async -> HTTPAPIModel.Stream {
         let statistics = (try? await stream.statisticsSnapshot().get()) ?? LiveStreamStatistics()
         let key = stream.key
         let players = sessions.filter { $0.info.kind.isPlayer && $0.info.streamKey == key }
@@ -122,7 +128,8 @@ public final class HTTPAPI: Sendable {
             audio: statistics.audio.map {
                 HTTPAPIModel.Stream.Audio(
                     codec: $0.codec, sampleRate: $0.sampleRate, channel: $0.channels, profile: $0.profile ?? "Other")
-            })
+            },
+            upstream: upstreams[key].map { HTTPAPIModel.Upstream($0) })
     }
 
     private func entry(for session: ClientSession, streamIDs: [StreamKey: String]) -> HTTPAPIModel.Client {
@@ -168,7 +175,7 @@ public final class HTTPAPI: Sendable {
 
     static func streamID(_ stream: LiveStream) -> String { streamIDPrefix + String(stream.id) }
 
-    private func streamIDs() -> [StreamKey: String] {
+    func streamIDs() -> [StreamKey: String] {
         Dictionary(streams.streams.map { ($0.key, Self.streamID($0)) }, uniquingKeysWith: { first, _ in first })
     }
 

@@ -100,6 +100,7 @@ public struct HTTPAPIMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.info("API kicked a client", metadata: ["client.id": "\(id ?? "")"])
             return response
         case .clients(let id): return try api.clientsAnswer(id: id, page: try Self.page(of: request))
+        case .upstreams: return try api.upstreamsAnswer()
         }
     }
 

@@ -120,6 +120,8 @@ enum HTTPAPIModel {
         var publish: Publish
         var video: Video?
         var audio: Audio?
+        /// The stream's edge pull or push, when it has one (Headwater's own).
+        var upstream: Upstream? = nil
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: Key.self)
@@ -139,6 +141,7 @@ enum HTTPAPIModel {
             // SRS sends `null` while a track is unknown, not an absent key.
             try container.encode(video, forKey: Key("video"))
             try container.encode(audio, forKey: Key("audio"))
+            try container.encodeIfPresent(upstream, forKey: Key("upstream"))
         }
     }
 

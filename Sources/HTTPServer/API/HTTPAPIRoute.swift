@@ -10,6 +10,8 @@ enum HTTPAPIRoute: Hashable, Sendable {
     case vhosts(id: String?)
     case streams(id: String?)
     case clients(id: String?)
+    /// `/api/v1/upstreams`: every edge pull, edge push and forward (Headwater's own).
+    case upstreams
 
     /// Parses `/api/v1/...`; a trailing slash is ignored (`/api/v1/streams/` lists, as in SRS).
     /// - Returns: `nil` for paths that are not one of these endpoints.
@@ -28,6 +30,7 @@ enum HTTPAPIRoute: Hashable, Sendable {
         case "vhosts": self = .vhosts(id: id)
         case "streams": self = .streams(id: id)
         case "clients": self = .clients(id: id)
+        case "upstreams" where id == nil: self = .upstreams
         default: return nil
         }
     }

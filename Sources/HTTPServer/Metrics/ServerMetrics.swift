@@ -9,41 +9,38 @@ public import Sessions
 /// Scrape-time values are read from the registries (one lock each, one hop per stream loop), so
 /// nothing is counted on the packet path for them.
 public final class ServerMetrics: Sendable {
-    /// The states `headwater_edge_upstreams` reports, each with a series even at zero.
-    public static let edgeUpstreamStates = ["connecting", "connected", "failed"]
-
     private let recorded: @Sendable () -> String
     private let clients: ClientRegistry
     private let bitrates: StreamBitrateService
-    private let edgeUpstreams: @Sendable () -> [String: Int]
+    let upstreams: any StreamUpstreams
 
     /// - Parameters:
     ///   - registry: The registry swift-metrics records into (bootstrapped by the server).
     ///   - clients: Every client connection.
     ///   - bitrates: The sampler of stream bitrates, which also counts the publishing streams.
-    ///   - edgeUpstreams: Edge upstream connections by state; none until the Edge module reports them.
+    ///   - upstreams: The edge pulls and pushes and the forwards, read at each scrape.
     public convenience init(
         registry: PrometheusCollectorRegistry, clients: ClientRegistry,
-        bitrates: StreamBitrateService, edgeUpstreams: @escaping @Sendable () -> [String: Int] = { [:] }
+        bitrates: StreamBitrateService, upstreams: any StreamUpstreams = NoUpstreams()
     ) {
         self.init(
             recorded: { registry.emitToString() }, clients: clients, bitrates: bitrates,
-            edgeUpstreams: edgeUpstreams)
+            upstreams: upstreams)
     }
 
     /// - Parameters:
     ///   - recorded: The text of the metrics recorded elsewhere (a registry's exposition).
     ///   - clients: Every client connection.
     ///   - bitrates: The sampler of stream bitrates, which also counts the publishing streams.
-    ///   - edgeUpstreams: Edge upstream connections by state; none until the Edge module reports them.
+    ///   - upstreams: The edge pulls and pushes and the forwards, read at each scrape.
     public init(
         recorded: @escaping @Sendable () -> String, clients: ClientRegistry,
-        bitrates: StreamBitrateService, edgeUpstreams: @escaping @Sendable () -> [String: Int] = { [:] }
+        bitrates: StreamBitrateService, upstreams: any StreamUpstreams = NoUpstreams()
     ) {
         self.recorded = recorded
         self.clients = clients
         self.bitrates = bitrates
-        self.edgeUpstreams = edgeUpstreams
+        self.upstreams = upstreams
     }
 
     /// The whole exposition, Prometheus text format 0.0.4.
@@ -88,10 +85,6 @@ public final class ServerMetrics: Sendable {
                     value: $0.bitsPerSecond.rounded())
             })
 
-        let edge = edgeUpstreams()
-        let states = Self.edgeUpstreamStates + edge.keys.filter { !Self.edgeUpstreamStates.contains($0) }.sorted()
-        writer.family(
-            MetricLabel.edgeUpstreams, help: "Edge upstream connections by state.", type: .gauge,
-            samples: states.map { .init(labels: [("state", $0)], value: Double(edge[$0] ?? 0)) })
+        writeUpstreams(upstreams.statuses(), into: &writer)
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 /// A tiny HTTP hook server (python3, a child process on a free 127.0.0.1 port) that records every
 /// POST as a JSON line and answers like an SRS hook server: `0`, except `{"code":1}` to on_publish
-/// and on_play for the stream named `denied`; requests to `/hang` are never answered.
+/// and on_play for the stream named `denied` and to on_connect when the tcUrl or param carries
+/// `token=bad`; requests to `/hang` are never answered.
 final class HookRecorder: @unchecked Sendable {
     struct Call {
         var path: String
@@ -32,6 +33,8 @@ final class HookRecorder: @unchecked Sendable {
                     time.sleep(60)
                     return
                 deny = body.get("stream") == "denied" and body.get("action") in ("on_publish", "on_play")
+                carried = str(body.get("tcUrl", "")) + str(body.get("param", ""))
+                deny = deny or (body.get("action") == "on_connect" and "token=bad" in carried)
                 answer = b'{"code":1}' if deny else b"0"
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(answer)))

@@ -136,14 +136,15 @@ final class TestRTMPClient {
     }
 
     /// Sends connect, createStream and play or publish for `url` and waits for Play.Start or
-    /// Publish.Start. Returns the message stream id.
+    /// Publish.Start. Returns the message stream id (0 in `.connectOnly` mode, once connect is accepted).
+    /// - Parameter connect: a `connect` to send instead of the default one (a tcUrl with a query).
     @discardableResult
     func startSession(
         _ url: String, mode: RTMPClientSessionStateMachine.Mode, chunkSize: UInt32 = 60000,
-        timeout: Double = 10
+        timeout: Double = 10, connect: RTMPConnectCommand? = nil
     ) throws -> UInt32 {
         session = RTMPClientSessionStateMachine(configuration: .init(chunkSize: chunkSize))
-        var actions = session.start(url: try RTMPURL(url), mode: mode)
+        var actions = session.start(url: try RTMPURL(url), mode: mode, connect: connect)
         var held: [RTMPMessage] = []
         let deadline = Date().addingTimeInterval(timeout)
         while true {
