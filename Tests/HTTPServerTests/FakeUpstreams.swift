@@ -14,7 +14,9 @@ final class FakeUpstreams: StreamUpstreams {
     func set(_ statuses: [UpstreamStatus]) { current.withLockedValue { $0 = statuses } }
 
     func isEdge(vhost: String) -> Bool { false }
-    func retainPull(_ key: StreamKey, client: ClientInfo) -> (any UpstreamLease)? { nil }
+    func retainPull(
+        _ key: StreamKey, client: ClientInfo, configuration: LiveStreamConfiguration, on eventLoop: any EventLoop
+    ) -> (any UpstreamLease)? { nil }
     func push(
         _ key: StreamKey, client: ClientInfo, on eventLoop: any EventLoop, disconnect: @escaping @Sendable () -> Void
     ) -> EventLoopFuture<any LivePublishing> {
