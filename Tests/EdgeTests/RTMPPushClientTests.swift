@@ -59,6 +59,30 @@ struct RTMPPushClientTests {
         #expect(outcome.hasPrefix("gave up: \(servers[1])"), "\(outcome)")
     }
 
+    @Test("a server that accepts TCP but never answers the handshake is given up after the timeout")
+    func silentServerTimesOut() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let loop = group.next()
+        // Accepts connections and never writes a byte.
+        let silent = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
+        let server = UpstreamAddress(host: "127.0.0.1", port: silent.localAddress?.port ?? 0)
+        let key = StreamKey(vhost: "__defaultVhost__", app: "live", stream: "test")
+        let started = ContinuousClock.now
+        let outcome = try await loop.submit { () -> EventLoopFuture<String> in
+            let promise = loop.makePromise(of: String.self)
+            let client = RTMPPushClient(
+                target: .init(role: .push, key: key, servers: [server], timeout: .milliseconds(300)), on: loop,
+                logger: Logger(label: "test"), givesUpAfterFirstRound: true)
+            client.onStart = { promise.succeed("started") }
+            client.onGiveUp = { reason in promise.succeed("gave up: \(reason)") }
+            client.start()
+            return promise.futureResult
+        }.flatMap { $0 }.get()
+        try await silent.close()
+        #expect(outcome.hasPrefix("gave up: \(server): no Publish.Start"), "\(outcome)")
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+
     static func closedPort(_ group: any EventLoopGroup) async throws -> Int {
         let channel = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
         let port = channel.localAddress?.port ?? 0

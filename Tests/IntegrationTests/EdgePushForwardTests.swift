@@ -65,6 +65,25 @@ struct EdgePushForwardTests {
         #expect(edge.log.contains("127.0.0.1:\(dead)"), "\(edge.log)")
     }
 
+    @Test("push: when the origin restarts, the edge reconnects and the publisher stays connected")
+    func edgePushReconnects() throws {
+        var origin = try HeadwaterServer()
+        let port = origin.rtmpPort
+        let edge = try HeadwaterServer(vhostBody: Self.edgeBody(origins: [port]))
+        let publisher = try MediaTools.publishTestSource(to: edge.url("live/test"), seconds: 16)
+        defer { publisher.stop() }
+        usleep(2_000_000)
+        try Self.expectFrames(origin.url("live/test"), context: "edge:\n\(edge.log)")
+
+        origin.process.stop()
+        usleep(300_000)
+        origin = try HeadwaterServer(rtmpPort: port)
+        usleep(2_500_000)
+        #expect(publisher.isRunning, "the edge dropped its publisher:\n\(publisher.output)\n\(edge.log)")
+        try Self.expectFrames(origin.url("live/test"), context: "edge:\n\(edge.log)")
+        #expect(edge.log.contains("switching server"), "\(edge.log)")
+    }
+
     @Test("push: with no origin reachable the edge refuses the publisher")
     func edgePushWithoutOriginIsRefused() throws {
         let edge = try HeadwaterServer(vhostBody: Self.edgeBody(origins: [Ports.free()]))
