@@ -29,7 +29,7 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
     /// Called when an origin worked, so later pulls of the same origin list start there.
     private let originWorked: @Sendable (Int) -> Void
 
-    private var rotation: OriginRotation
+    private var failover: UpstreamFailover
     private var handler: RTMPUpstreamHandler?
     private var timeline = EdgeTimeline()
     private var publish: LivePublishSession?
@@ -57,18 +57,18 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
         self.eventLoop = eventLoop
         self.registry = registry
         self.originWorked = originWorked
-        self.rotation = OriginRotation(count: cluster.origins.count, start: firstOrigin)
+        self.failover = UpstreamFailover(servers: cluster.origins, start: firstOrigin)
         var logger = logger
         logger[metadataKey: "stream.key"] = "\(key)"
         self.logger = logger
         self.statusBox = NIOLockedValueBox(
             UpstreamStatus(
-                role: .pull, key: key, server: cluster.origins[rotation.current].description, state: .connecting))
+                role: .pull, key: key, server: failover.current.description, state: .connecting))
     }
 
     var status: UpstreamStatus { statusBox.withLockedValue { $0 } }
 
-    private var origin: UpstreamAddress { cluster.origins[rotation.current] }
+    private var origin: UpstreamAddress { failover.current }
 
     // MARK: Life cycle (on eventLoop)
 
@@ -99,7 +99,7 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
         idleTimer?.cancel()
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         let delay = cluster.idleTimeout
-        idleTimer = eventLoop.scheduleTask(in: .milliseconds(delay.milliseconds)) {
+        idleTimer = eventLoop.scheduleTask(in: delay.timeAmount) {
             guard stillIdle() else { return }
             loopBound.value.close(reason: "no player for \(delay)")
         }
@@ -137,7 +137,7 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
             $0.state = .connecting
         }
         logger.info("edge pull connecting", metadata: ["origin": "\(origin)", "url": "\(url)"])
-        let timeout = TimeAmount.milliseconds(Int64(cluster.upstreamTimeout.milliseconds))
+        let timeout = cluster.upstreamTimeout.timeAmount
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         let attempt = NIOLoopBound(handler, eventLoop: eventLoop)
         RTMPUpstreamConnector.connect(to: origin, on: eventLoop, timeout: timeout, handler: handler).whenFailure {
@@ -154,7 +154,8 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
         handler?.close()
         handler = nil
         let failed = origin
-        let pause = rotation.failed()
+        // A pull never gives up while it has players: it keeps going round with the backoff.
+        guard case .retry(_, let pause) = failover.failed() else { return }
         updateStatus {
             $0.reconnects += 1
             $0.server = self.origin.description
@@ -171,7 +172,7 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
             return
         }
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
-        retry = eventLoop.scheduleTask(in: .milliseconds(pause.milliseconds)) {
+        retry = eventLoop.scheduleTask(in: pause.timeAmount) {
             loopBound.value.connect()
         }
     }
@@ -180,7 +181,7 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
     private func checkProgress() {
         guard !closed, let handler else { return }
         let now = eventLoop.now
-        let limit = TimeAmount.milliseconds(Int64(cluster.upstreamTimeout.milliseconds))
+        let limit = cluster.upstreamTimeout.timeAmount
         switch handler.state {
         case .playing:
             // After UnpublishNotify silence is expected: the origin said the stream is gone.
@@ -211,8 +212,8 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
         let now = eventLoop.now
         if lastMedia == nil {
             // This origin delivers: stay on it, and start later pulls of this origin list here.
-            rotation.succeeded()
-            originWorked(rotation.current)
+            failover.succeeded()
+            originWorked(failover.index)
         }
         lastMedia = now
         guard let placed = timeline.place(packet, now: now) else { return }
@@ -328,13 +329,5 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
         default:
             return nil
         }
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds, for NIO's `TimeAmount` and logs.
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 }

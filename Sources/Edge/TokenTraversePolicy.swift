@@ -82,8 +82,7 @@ public final class TokenTraversePolicy: SessionPolicy {
             return eventLoop.makeSucceededFuture(.deny(reason: Self.busyReason))
         }
         let connect = Self.connect(for: client.info, debugUpnode: cluster.debugUpnode)
-        let (seconds, attoseconds) = cluster.upstreamTimeout.components
-        let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let timeout = cluster.upstreamTimeout.timeAmount
         let decision = attempt(cluster.origins[...], client: client, connect: connect, timeout: timeout, on: eventLoop)
         decision.whenComplete { _ in self.inFlight.withLockedValue { $0 -= 1 } }
         return decision

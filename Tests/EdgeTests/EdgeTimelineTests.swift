@@ -79,36 +79,3 @@ struct EdgeTimelineTests {
         #expect(wrapped.timestamp == Int64((0xFFFF_FF00 + 1000) & 0xFFFF_FFFF))
     }
 }
-
-@Suite("Origin rotation")
-struct OriginRotationTests {
-    @Test("round-robin from the start index; pauses only after a whole round failed, growing to the cap")
-    func roundRobinAndBackoff() {
-        var rotation = OriginRotation(count: 3, start: 1)
-        #expect(rotation.current == 1)
-        #expect(rotation.failed() == .zero && rotation.current == 2)
-        #expect(rotation.failed() == .zero && rotation.current == 0)
-        #expect(rotation.failed() == OriginRotation.initialBackoff && rotation.current == 1)
-        #expect(rotation.failed() == OriginRotation.initialBackoff)
-        var pause = Duration.zero
-        for _ in 0..<40 { pause = rotation.failed() }
-        #expect(pause == OriginRotation.maximumBackoff)
-    }
-
-    @Test("an origin that works resets the count: the next failure moves on at once")
-    func successResets() {
-        var rotation = OriginRotation(count: 2)
-        _ = rotation.failed()
-        _ = rotation.failed()
-        rotation.succeeded()
-        #expect(rotation.failed() == .zero)
-        #expect(rotation.current == 1)
-    }
-
-    @Test("a single origin waits between attempts")
-    func singleOrigin() {
-        var rotation = OriginRotation(count: 1)
-        #expect(rotation.failed() == OriginRotation.initialBackoff)
-        #expect(rotation.current == 0)
-    }
-}

@@ -27,7 +27,7 @@ final class HeadwaterServer: @unchecked Sendable {
             extra += "\nhttp_server { enabled on; listen 127.0.0.1:\(httpPort); dir \(directory.path)/html; }\n"
         }
         let config = """
-            listen \(rtmpPort);
+            listen \(self.rtmpPort);
             pid \(directory.path)/headwater.pid;
             srs_log_tank console;
             srs_log_level trace;
@@ -39,11 +39,11 @@ final class HeadwaterServer: @unchecked Sendable {
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         process = try ChildProcess(Tools.headwaterBinary, ["-c", configPath], name: "headwater")
         let deadline = Date().addingTimeInterval(20)
-        while !Ports.isOpen(rtmpPort) || !(httpPort.map(Ports.isOpen) ?? true) {
+        while !Ports.isOpen(self.rtmpPort) || !(httpPort.map(Ports.isOpen) ?? true) {
             guard process.isRunning, Date() < deadline else {
                 let log = process.output
                 process.stop()
-                throw HarnessError("headwater did not start listening on \(rtmpPort):\n\(log)")
+                throw HarnessError("headwater did not start listening on \(self.rtmpPort):\n\(log)")
             }
             usleep(50_000)
         }
