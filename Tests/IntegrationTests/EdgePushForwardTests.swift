@@ -38,15 +38,20 @@ struct EdgePushForwardTests {
         #expect(audio.frames >= 20, "\(audio)\n\(context())")
     }
 
-    @Test("push: ffmpeg publishes to an edge; a player on the origin decodes the stream")
+    @Test("push: ffmpeg publishes to an edge; players on the origin, on that edge and on a second edge decode it")
     func edgePushesToOrigin() throws {
         let origin = try HeadwaterServer()
         let edge = try HeadwaterServer(vhostBody: Self.edgeBody(origins: [origin.rtmpPort]))
-        let publisher = try MediaTools.publishTestSource(to: edge.url("live/test"), seconds: 10)
+        let otherEdge = try HeadwaterServer(vhostBody: Self.edgeBody(origins: [origin.rtmpPort]))
+        let publisher = try MediaTools.publishTestSource(to: edge.url("live/test"), seconds: 14)
         defer { publisher.stop() }
         usleep(2_000_000)
         #expect(publisher.isRunning, "the edge refused the publisher:\n\(publisher.output)\n\(edge.log)")
         try Self.expectFrames(origin.url("live/test"), context: "edge:\n\(edge.log)\norigin:\n\(origin.log)")
+        // Edges keep no local copy of what they push: their players pull it back from the origin.
+        try Self.expectFrames(otherEdge.url("live/test"), context: "second edge:\n\(otherEdge.log)")
+        try Self.expectFrames(edge.url("live/test"), context: "edge:\n\(edge.log)")
+        #expect(edge.logCount("edge pull playing") == 1 && otherEdge.logCount("edge pull playing") == 1)
         #expect(edge.log.contains("upstream publishing"), "\(edge.log)")
         #expect(edge.log.contains("127.0.0.1:\(origin.rtmpPort)"), "\(edge.log)")
     }
@@ -120,6 +125,21 @@ struct EdgePushForwardTests {
         defer { publisher.stop() }
         usleep(2_000_000)
         try Self.expectFrames(nginx.url("live/test"), context: "origin:\n\(origin.log)\nnginx:\n\(nginx.log)")
+    }
+
+    @Test("interop: an edge pulls from nginx-rtmp as its origin; RTMP and HTTP-FLV players decode it")
+    func edgePullsFromNginx() throws {
+        try #require(NginxRTMP.isAvailable, "libnginx-mod-rtmp is not installed (scripts/setup.sh installs it)")
+        let nginx = try NginxRTMP()
+        let edge = try HeadwaterServer(
+            vhostBody: Self.edgeBody(origins: [nginx.rtmpPort]) + "\nhttp_remux { enabled on; mount [vhost]/[app]/[stream].flv; }",
+            http: true)
+        let publisher = try MediaTools.publishTestSource(to: nginx.url("live/test"), seconds: 14)
+        defer { publisher.stop() }
+        usleep(1_500_000)
+        try Self.expectFrames(edge.url("live/test"), context: "edge:\n\(edge.log)\nnginx:\n\(nginx.log)")
+        try Self.expectFrames(edge.httpURL("live/test.flv"), context: "edge:\n\(edge.log)")
+        #expect(edge.logCount("edge pull switching origin") == 0, "\(edge.log)")
     }
 
     @Test("interop: an edge pushes its publisher to nginx-rtmp as its origin")
