@@ -128,7 +128,9 @@ struct EdgePullTests {
         let publisherB = try MediaTools.publishTestSource(to: originB.url("live/test"), seconds: 60)
         defer { publisherB.stop() }
         #expect(originA.waitForLog("publish started", timeout: 15) && originB.waitForLog("publish started", timeout: 15))
-        let edge = try HeadwaterServer(vhostBody: Self.edgeBody([originA.rtmpPort, originB.rtmpPort]), http: true)
+        let apiPort = Ports.free()
+        let edge = try HeadwaterServer.withAPI(
+            apiPort: apiPort, sharePort: false, vhostBody: Self.edgeBody([originA.rtmpPort, originB.rtmpPort]))
         let rtmpCopy = edge.directory.appendingPathComponent("rtmp.flv").path
         let flvCopy = edge.directory.appendingPathComponent("http.flv").path
         let rtmpPlayer = try Self.recorder(edge.url("live/test"), into: rtmpCopy)
@@ -146,6 +148,15 @@ struct EdgePullTests {
         #expect(Self.grows(flvCopy, timeout: 8), "HTTP-FLV player got nothing after the switch:\n\(edge.log)")
         #expect(rtmpPlayer.isRunning && flvPlayer.isRunning, "\(rtmpPlayer.output)\n\(flvPlayer.output)")
         usleep(2_000_000)  // play from B for a while
+
+        // The API and the metrics name the origin in use and count the switch.
+        let upstreams = try APITestClient(port: apiPort).json("GET", "/api/v1/upstreams").object.objects("upstreams") ?? []
+        let pull = try #require(upstreams.first { ($0["role"] as? String) == "pull" }, "\(upstreams)")
+        #expect(pull["server"] as? String == "127.0.0.1:\(originB.rtmpPort)", "\(pull)")
+        #expect(pull["state"] as? String == "active" && pull.int("reconnects") == 1 && pull.int("players") == 2, "\(pull)")
+        #expect((pull.int("recv_bytes") ?? 0) > 100_000, "\(pull)")
+        let metrics = try edge.http.request("GET", "/metrics", timeout: 5)
+        #expect(metrics.text.contains("headwater_edge_upstreams{role=\"pull\",state=\"active\"} 1"), "\(metrics.text)")
 
         // A comes back on its port; B dies: the edge moves back to A.
         let revived = try HeadwaterServer(rtmpPort: originA.rtmpPort)
