@@ -110,7 +110,7 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         guard !closed else { return }
         closed = true
-        logger.info("edge pull closed", metadata: ["origin": "\(origin)", "reason": "\(reason)"])
+        logger.info("edge pull closed", metadata: ["upstream.server": "\(origin)", "reason": "\(reason)"])
         watchdog?.cancel()
         retry?.cancel()
         idleTimer?.cancel()
@@ -136,7 +136,7 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
             $0.server = origin.description
             $0.state = .connecting
         }
-        logger.info("edge pull connecting", metadata: ["origin": "\(origin)", "url": "\(url)"])
+        logger.info("edge pull connecting", metadata: ["upstream.server": "\(origin)", "url": "\(url)"])
         let timeout = cluster.upstreamTimeout.timeAmount
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         let attempt = NIOLoopBound(handler, eventLoop: eventLoop)
@@ -164,8 +164,8 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
         logger.warning(
             "edge pull switching origin",
             metadata: [
-                "from": "\(failed)", "to": "\(origin)", "reason": "\(reason)",
-                "pause_ms": "\(pause.milliseconds)",
+                "upstream.server": "\(failed)", "upstream.next": "\(origin)", "reason": "\(reason)",
+                "delay_ms": "\(pause.milliseconds)",
             ])
         guard pause > .zero else {
             connect()
@@ -200,7 +200,7 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
 
     func upstreamDidStart(_ handler: RTMPUpstreamHandler, messageStreamID: UInt32) {
         guard handler === self.handler else { return }
-        logger.info("edge pull playing", metadata: ["origin": "\(origin)"])
+        logger.info("edge pull playing", metadata: ["upstream.server": "\(origin)"])
         attemptStarted = eventLoop.now
         updateStatus { $0.state = .active }
         startLocalPublish()
@@ -235,7 +235,7 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
         guard handler === self.handler else { return }
         upstreamPublishing = publisherPresent
         if publisherPresent {
-            logger.info("edge pull: stream republished at the origin", metadata: ["origin": "\(origin)"])
+            logger.info("edge pull: stream republished at the origin", metadata: ["upstream.server": "\(origin)"])
             attemptStarted = eventLoop.now
             lastMedia = nil
             updateStatus { $0.state = .active }
@@ -243,7 +243,7 @@ final class EdgePull: RTMPUpstreamDelegate, @unchecked Sendable {
         } else {
             // The stream really ended at the origin: players hear it, and the connection waits for a republish
             // (or the idle delay once the players left), never retrying elsewhere.
-            logger.info("edge pull: stream unpublished at the origin", metadata: ["origin": "\(origin)"])
+            logger.info("edge pull: stream unpublished at the origin", metadata: ["upstream.server": "\(origin)"])
             updateStatus { $0.state = .unpublished }
             endLocalPublish()
         }
