@@ -63,56 +63,56 @@ import Testing
     }
 
     /// A listener that accepts and then closes at once (`closing`) or stays silent; closed by the caller.
-    static func listener(closing: Bool) throws -> (any Channel, UpstreamAddress) {
-        let channel = try ServerBootstrap(group: loop)
+    static func listener(closing: Bool) async throws -> (any Channel, UpstreamAddress) {
+        let channel = try await ServerBootstrap(group: loop)
             .childChannelInitializer { child in
                 closing ? child.close() : child.eventLoop.makeSucceededVoidFuture()
             }
-            .bind(host: "127.0.0.1", port: 0).wait()
+            .bind(host: "127.0.0.1", port: 0).get()
         let port = try #require(channel.localAddress?.port)
         return (channel, UpstreamAddress(host: "127.0.0.1", port: port))
     }
 
-    @Test func everythingButAnEdgeConnectGoesToTheWrappedPolicyAlone() throws {
+    @Test func everythingButAnEdgeConnectGoesToTheWrappedPolicyAlone() async throws {
         let wrapped = RecordingPolicy(.deny(reason: "hook said no"))
         // An origin nobody could reach: were it asked, the answer would be "origin unavailable".
         let policy = Self.policy(wrapped, cluster: Self.edge(origins: [UpstreamAddress(host: "127.0.0.1", port: 1)]))
         for action in [SessionAction.publish, .play] {
-            #expect(try policy.authorize(action, client: Self.client(), on: Self.loop).wait() == wrapped.decision)
+            #expect(try await policy.authorize(action, client: Self.client(), on: Self.loop).get() == wrapped.decision)
         }
         // A connect the wrapped policy refuses never reaches the origin.
-        #expect(try policy.authorize(.connect, client: Self.client(), on: Self.loop).wait() == wrapped.decision)
+        #expect(try await policy.authorize(.connect, client: Self.client(), on: Self.loop).get() == wrapped.decision)
         // Another vhost (an origin) is the wrapped policy's alone.
         let allowing = RecordingPolicy()
         let other = Self.policy(allowing, cluster: Self.edge(origins: [UpstreamAddress(host: "127.0.0.1", port: 1)]))
-        #expect(try other.authorize(.connect, client: Self.client(vhost: "other"), on: Self.loop).wait() == .allow)
+        #expect(try await other.authorize(.connect, client: Self.client(vhost: "other"), on: Self.loop).get() == .allow)
         #expect(allowing.asked.withLock { $0 } == [.connect])
         policy.sessionDidEnd(.close, client: Self.client())
         #expect(wrapped.ended.withLock { $0 } == [.close])
         #expect(wrapped.asked.withLock { $0 } == [.publish, .play, .connect])
     }
 
-    @Test func tokenTraverseOffAsksNobody() throws {
-        let (dead, address) = try Self.listener(closing: true)
-        defer { try? dead.close().wait() }
+    @Test func tokenTraverseOffAsksNobody() async throws {
+        let (dead, address) = try await Self.listener(closing: true)
+        defer { dead.close(promise: nil) }
         let policy = Self.policy(RecordingPolicy(), cluster: Self.edge(origins: [address], tokenTraverse: false))
-        #expect(try policy.authorize(.connect, client: Self.client(), on: Self.loop).wait() == .allow)
+        #expect(try await policy.authorize(.connect, client: Self.client(), on: Self.loop).get() == .allow)
     }
 
-    @Test func noOriginAnsweringRefusesAfterTryingEach() throws {
+    @Test func noOriginAnsweringRefusesAfterTryingEach() async throws {
         // One closes at once, one never answers (the timeout), one listens nowhere.
-        let (closing, first) = try Self.listener(closing: true)
-        let (silent, second) = try Self.listener(closing: false)
+        let (closing, first) = try await Self.listener(closing: true)
+        let (silent, second) = try await Self.listener(closing: false)
         defer {
-            try? closing.close().wait()
-            try? silent.close().wait()
+            closing.close(promise: nil)
+            silent.close(promise: nil)
         }
-        let (gone, third) = try Self.listener(closing: true)
-        try gone.close().wait()
+        let (gone, third) = try await Self.listener(closing: true)
+        try await gone.close().get()
         let policy = Self.policy(RecordingPolicy(), cluster: Self.edge(origins: [first, second, third]))
         let clock = ContinuousClock()
         let started = clock.now
-        let decision = try policy.authorize(.connect, client: Self.client(), on: Self.loop).wait()
+        let decision = try await policy.authorize(.connect, client: Self.client(), on: Self.loop).get()
         #expect(decision == .deny(reason: TokenTraversePolicy.unavailableReason))
         // The silent origin cost one upstream_timeout, not more.
         let elapsed = clock.now - started
@@ -120,21 +120,21 @@ import Testing
         #expect(policy.checksInFlight == 0)
     }
 
-    @Test func checksOverTheCapAreRefused() throws {
-        let (silent, address) = try Self.listener(closing: false)
-        defer { try? silent.close().wait() }
+    @Test func checksOverTheCapAreRefused() async throws {
+        let (silent, address) = try await Self.listener(closing: false)
+        defer { silent.close(promise: nil) }
         let policy = Self.policy(RecordingPolicy(), cluster: Self.edge(origins: [address]), maximumChecks: 1)
         let first = policy.authorize(.connect, client: Self.client(), on: Self.loop)
-        let second = try policy.authorize(.connect, client: Self.client(), on: Self.loop).wait()
+        let second = try await policy.authorize(.connect, client: Self.client(), on: Self.loop).get()
         #expect(second == .deny(reason: TokenTraversePolicy.busyReason))
-        #expect(try first.wait() == .deny(reason: TokenTraversePolicy.unavailableReason))
+        #expect(try await first.get() == .deny(reason: TokenTraversePolicy.unavailableReason))
         #expect(policy.checksInFlight == 0)
         // The slot is free again.
         let third = policy.authorize(.connect, client: Self.client(), on: Self.loop)
-        #expect(try third.wait() == .deny(reason: TokenTraversePolicy.unavailableReason))
+        #expect(try await third.get() == .deny(reason: TokenTraversePolicy.unavailableReason))
     }
 
-    @Test func theConnectCarriesTheClientsURLs() throws {
+    @Test func theConnectCarriesTheClientsURLs() async throws {
         let info = Self.client().info
         let command = TokenTraversePolicy.connect(for: info, debugUpnode: true)
         #expect(command.tcUrl == "rtmp://edge.example.com/live?token=abc")
