@@ -197,6 +197,12 @@ struct ConfigDecoder {
         if let setting = block.first(DirectiveName.timeJitter) {
             play.timeJitter = try Self.choice(setting)
         }
+        if let setting = block.first(DirectiveName.mwLatency) {
+            play.mwLatency = .milliseconds(try Self.integer(setting, in: PlayConfiguration.mwLatencyRange))
+        }
+        if let setting = block.first(DirectiveName.mwMessages) {
+            play.mwMessages = try Self.integer(setting, in: PlayConfiguration.mwMessagesRange)
+        }
         return play
     }
 

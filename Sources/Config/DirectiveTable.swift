@@ -52,6 +52,8 @@ enum DirectiveName {
     static let gopCacheMaxFrames = "gop_cache_max_frames"
     static let queueLength = "queue_length"
     static let timeJitter = "time_jitter"
+    static let mwLatency = "mw_latency"
+    static let mwMessages = "mw_msgs"
 
     static let firstPacketTimeout = "firstpkt_timeout"
     static let normalTimeout = "normal_timeout"
@@ -185,6 +187,8 @@ enum DirectiveTable {
             DirectiveName.gopCacheMaxFrames: single,
             DirectiveName.queueLength: single,
             DirectiveName.timeJitter: single,
+            DirectiveName.mwLatency: single,
+            DirectiveName.mwMessages: single,
         ],
         .publish: [
             DirectiveName.firstPacketTimeout: single,

@@ -24,6 +24,16 @@ public struct PlayConfiguration: Sendable, Hashable {
     public var queueLength: Duration = .seconds(30)
     /// Timestamp correction (SRS `time_jitter`, default full).
     public var timeJitter: TimeJitter = .full
+    /// Merged writes: a player's socket is flushed once per this much media (SRS `mw_latency`, 350 ms);
+    /// 0 flushes after every message batch. The vhost's `min_latency on` turns merging off.
+    public var mwLatency: Duration = .milliseconds(350)
+    /// The fewest messages per merged write (SRS `mw_msgs`, 8).
+    public var mwMessages = 8
+
+    /// Bounds of `mw_latency` in milliseconds.
+    public static let mwLatencyRange: ClosedRange<Int> = 0...10_000
+    /// Bounds of `mw_msgs`.
+    public static let mwMessagesRange: ClosedRange<Int> = 0...1_024
 
     /// Creates the SRS defaults.
     public init() {}

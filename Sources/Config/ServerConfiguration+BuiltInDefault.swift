@@ -66,7 +66,7 @@ extension ServerConfiguration {
             enabled on;
             # Whether sockets set TCP_NODELAY (default off).
             tcp_nodelay off;
-            # Whether latency is preferred over throughput (default off).
+            # Whether latency is preferred over throughput: on turns merged writes off (default off).
             min_latency off;
             # Override of the global chunk_size for this vhost (default: the global one).
             # chunk_size 60000;
@@ -80,6 +80,11 @@ extension ServerConfiguration {
                 queue_length 30;
                 # Timestamp correction: full (start at 0, keep monotonic), zero (start at 0), off (default full).
                 time_jitter full;
+                # Merged writes: flush each player once per this many milliseconds of media, 0 after every
+                # message batch; fewer system calls, up to that much more latency (default 350).
+                mw_latency 350;
+                # The fewest messages per merged write (default 8).
+                mw_msgs 8;
             }
 
             publish {

@@ -35,7 +35,7 @@ public enum UpstreamRequest {
         if debugUpnode {
             command.optionalArguments.append(
                 .object([
-                    AMF0Property("headwater_edge", .boolean(true)),
+                    AMF0Property(RTMPConnectCommand.edgeMarkerKey, .boolean(true)),
                     AMF0Property("headwater_pid", .number(Double(ProcessInfo.processInfo.processIdentifier))),
                 ]))
         }

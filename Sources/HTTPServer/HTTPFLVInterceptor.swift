@@ -175,7 +175,8 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let player = HTTPFLVPlayer(
             context: context, mediaContext: mediaContext, format: chunked ? HTTPFLVFormat.chunked : HTTPFLVFormat.raw,
-            queueLength: match.mount.live.queueLength, republishTimeout: match.mount.republishTimeout,
+            queueLength: match.mount.live.queueLength, mergedWrites: match.mount.live.mergedWrites,
+            republishTimeout: match.mount.republishTimeout,
             traffic: session.traffic, logger: logger
         ) { ending in
             handler.value.playerDidEnd(ending)

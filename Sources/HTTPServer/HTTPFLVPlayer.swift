@@ -24,6 +24,7 @@ final class HTTPFLVPlayer: LiveConsumer {
     /// Where shared bytes enter the pipeline: the HTTP response encoder's context, so they pass below it.
     private let mediaContext: ChannelHandlerContext
     private var pacer: LivePlayerPacer
+    private var mergedWrites: LiveMergedWrites
     private let traffic: ClientTraffic
     private let logger: Logger
     private let republishTimeout: TimeAmount
@@ -42,12 +43,13 @@ final class HTTPFLVPlayer: LiveConsumer {
     ///   - onEnd: Called once when the player wants its connection ended.
     init(
         context: ChannelHandlerContext, mediaContext: ChannelHandlerContext, format: LiveFormat, queueLength: Double,
-        republishTimeout: TimeAmount, traffic: ClientTraffic, logger: Logger, onEnd: @escaping (Ending) -> Void
+        mergedWrites: LiveMergedWrites = .off, republishTimeout: TimeAmount, traffic: ClientTraffic, logger: Logger, onEnd: @escaping (Ending) -> Void
     ) {
         self.context = context
         self.mediaContext = mediaContext
         self.format = format
         self.pacer = LivePlayerPacer(queueLength: queueLength)
+        self.mergedWrites = mergedWrites
         self.republishTimeout = republishTimeout
         self.traffic = traffic
         self.logger = logger
@@ -80,7 +82,7 @@ final class HTTPFLVPlayer: LiveConsumer {
 
     func liveStreamDidFinishBatch() {
         guard !isClosed else { return }
-        if needsFlush {
+        if needsFlush && mergedWrites.shouldFlush(isWritable: context.channel.isWritable) {
             needsFlush = false
             mediaContext.flush()
         }
@@ -96,6 +98,7 @@ final class HTTPFLVPlayer: LiveConsumer {
         while context.channel.isWritable, let item = pacer.popFirst() {
             writeMedia(item.packet, encoded: item.bytes)
         }
+        mergedWrites.flushSoon()
         liveStreamDidFinishBatch()
     }
 
@@ -138,6 +141,7 @@ final class HTTPFLVPlayer: LiveConsumer {
 
     private func writeMedia(_ packet: MediaPacket, encoded: ByteBuffer?) {
         sentPackets += 1
+        mergedWrites.wroteMedia(timestamp: packet.timestamp)
         // Every subscriber of the format gets the stream's bytes; serializing here is only a fallback.
         writeShared(encoded ?? format?.serialize(packet) ?? HTTPFLVFormat.chunked.serialize(packet))
     }

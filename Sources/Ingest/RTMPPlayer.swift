@@ -28,6 +28,7 @@ final class RTMPPlayer: LiveConsumer {
     private let streamID: UInt32
     private let notifications: Notifications
     private var pacer: LivePlayerPacer
+    private var mergedWrites: LiveMergedWrites
     private let logger: Logger
     private var needsFlush = false
     private var hasPublisher = false
@@ -39,8 +40,9 @@ final class RTMPPlayer: LiveConsumer {
 
     init(
         context: ChannelHandlerContext, streamID: UInt32, chunkSize: Int, queueLength: Double,
-        notifications: Notifications, logger: Logger
+        mergedWrites: LiveMergedWrites = .off, notifications: Notifications, logger: Logger
     ) {
+        self.mergedWrites = mergedWrites
         self.context = context
         self.mediaContext = try? context.pipeline.syncOperations.context(handlerType: RTMPOutboundHandler.self)
         self.streamID = streamID
@@ -71,7 +73,7 @@ final class RTMPPlayer: LiveConsumer {
     }
 
     func liveStreamDidFinishBatch() {
-        guard needsFlush, !isClosed else { return }
+        guard needsFlush, !isClosed, mergedWrites.shouldFlush(isWritable: context.channel.isWritable) else { return }
         needsFlush = false
         context.flush()
     }
@@ -94,6 +96,7 @@ final class RTMPPlayer: LiveConsumer {
             write(deferredNotices)
             deferredNotices.removeAll()
         }
+        mergedWrites.flushSoon()
         liveStreamDidFinishBatch()
     }
 
@@ -125,6 +128,7 @@ final class RTMPPlayer: LiveConsumer {
     private func writeMedia(_ packet: MediaPacket, encoded: ByteBuffer?) {
         sentPackets += 1
         needsFlush = true
+        mergedWrites.wroteMedia(timestamp: packet.timestamp)
         if let encoded, let mediaContext {
             mediaContext.write(NIOAny(encoded), promise: nil)
         } else if let encoded {
@@ -139,5 +143,6 @@ final class RTMPPlayer: LiveConsumer {
             context.write(NIOAny(RTMPOutbound.message(message)), promise: nil)
         }
         needsFlush = true
+        mergedWrites.flushSoon()
     }
 }

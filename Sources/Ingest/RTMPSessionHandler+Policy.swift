@@ -33,6 +33,7 @@ extension RTMPSessionHandler {
             }
         }
         connectAttempted = true
+        clientIsEdge = connect.isFromEdge
         logger[metadataKey: "rtmp.app"] = "\(info.app)"
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         policy.authorize(.connect, client: snapshot, on: context.eventLoop).whenComplete { result in

@@ -40,6 +40,9 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     var info: ClientInfo
     /// Whether `connect` reached the policy, so the end of the connection is reported (on_close).
     var connectAttempted = false
+    /// Whether the client is a Headwater edge (its `connect` says so): it merges writes for its own players,
+    /// so its play is flushed at once rather than adding a second `mw_latency` per hop.
+    var clientIsEdge = false
     var sessionEnded = false
     /// Identifies the latest `play`, whose policy answer alone may be applied.
     private var playAttempt: UInt64 = 0
@@ -335,6 +338,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         perform(machine.playAccepted(), context: context)
         let player = RTMPPlayer(
             context: context, streamID: streamID, chunkSize: vhost.chunkSize, queueLength: vhost.live.queueLength,
+            mergedWrites: clientIsEdge ? .off : vhost.live.mergedWrites,
             notifications: .init(publish: machine.publishNotify(), unpublish: machine.unpublishNotify()),
             logger: logger)
         // On an edge the pull starts (or is kept) before the player joins, so it never waits on a closing upstream.

@@ -20,14 +20,18 @@ public struct LiveStreamConfiguration: Sendable, Hashable {
     /// Seconds of media a player may lag before it is dropped to the next keyframe (SRS `play.queue_length`).
     public var queueLength: Double
     public var timeJitter: TimeJitter
+    /// How players flush (SRS `play.mw_latency`, `play.mw_msgs`; off with `min_latency on`).
+    public var mergedWrites: LiveMergedWrites
 
     public init(
         gopCache: Bool = true,
         gopCacheMaxFrames: Int = 2500,
         gopCacheMaxBytes: Int = 64 << 20,
         queueLength: Double = 10,
-        timeJitter: TimeJitter = .full
+        timeJitter: TimeJitter = .full,
+        mergedWrites: LiveMergedWrites = .off
     ) {
+        self.mergedWrites = mergedWrites
         self.gopCache = gopCache
         self.gopCacheMaxFrames = gopCacheMaxFrames
         self.gopCacheMaxBytes = gopCacheMaxBytes

@@ -16,7 +16,13 @@ extension ServerConfiguration {
                     gopCache: vhost.play.gopCache,
                     gopCacheMaxFrames: vhost.play.gopCacheMaxFrames,
                     queueLength: vhost.play.queueLength.seconds,
-                    timeJitter: Live.TimeJitter(rawValue: vhost.play.timeJitter.rawValue) ?? .full),
+                    timeJitter: Live.TimeJitter(rawValue: vhost.play.timeJitter.rawValue) ?? .full,
+                    mergedWrites: vhost.minLatency
+                        ? .off
+                        : LiveMergedWrites(
+                            latency: vhost.play.mwLatency.components.seconds * 1000
+                                + vhost.play.mwLatency.components.attoseconds / 1_000_000_000_000_000,
+                            messages: vhost.play.mwMessages)),
                 firstPacketTimeout: vhost.publish.firstPacketTimeout.timeAmount,
                 normalTimeout: vhost.publish.normalTimeout.timeAmount)
         }

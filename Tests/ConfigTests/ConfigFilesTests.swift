@@ -121,7 +121,6 @@ struct ConfigFilesTests {
             (47, "hls_ctx", .unsupported),
             (48, "hls_keys", .notImplementedYet),
             (54, "rtc", .unsupported),
-            (61, "mw_latency", .unsupported),
             (65, "mr", .unsupported),
             (86, "in_ack_size", .unsupported),
         ]

@@ -302,8 +302,8 @@ struct ServerConfigurationTests {
                 atc on;
                 transcode { enabled on; }
                 play {
-                    mw_latency 350;
-                    mw_latency 100;
+                    send_min_interval 10;
+                    send_min_interval 5;
                 }
             }
             hls { }
@@ -316,8 +316,8 @@ struct ServerConfigurationTests {
                 "conf/srs.conf:6: directive 'heartbeat' is not implemented yet by headwater and is ignored",
                 "conf/srs.conf:10: directive 'atc' is not supported by headwater and is ignored",
                 "conf/srs.conf:11: directive 'transcode' is not implemented yet by headwater and is ignored",
-                "conf/srs.conf:13: directive 'mw_latency' is not supported by headwater and is ignored",
-                "conf/srs.conf:14: directive 'mw_latency' is not supported by headwater and is ignored",
+                "conf/srs.conf:13: directive 'send_min_interval' is not supported by headwater and is ignored",
+                "conf/srs.conf:14: directive 'send_min_interval' is not supported by headwater and is ignored",
                 // hls belongs in a vhost; at the top level it is simply unknown.
                 "conf/srs.conf:17: directive 'hls' is not supported by headwater and is ignored",
             ]

@@ -80,7 +80,8 @@ struct RTMPPushClientTests {
         }.flatMap { $0 }.get()
         try await silent.close()
         #expect(outcome.hasPrefix("gave up: \(server): no Publish.Start"), "\(outcome)")
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // Far below "never": the bound only tells the timeout from a hang, on a loaded machine too.
+        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     static func closedPort(_ group: any EventLoopGroup) async throws -> Int {

@@ -59,7 +59,8 @@ import Testing
             }
             #expect(timedOut)
             #expect(elapsed >= .milliseconds(250))
-            #expect(elapsed < .seconds(3))
+            // Far below "never": the bound only has to tell a timeout from a hang, on a loaded machine too.
+            #expect(elapsed < .seconds(10))
             try await server.close()
         }
     }

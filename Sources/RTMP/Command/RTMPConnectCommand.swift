@@ -93,3 +93,16 @@ extension RTMPConnectCommand {
         return RTMPConnectCommand(transactionID: transactionID, properties: properties)
     }
 }
+
+extension RTMPConnectCommand {
+    /// The property a Headwater edge sets in an object after its upstream `connect` (`debug_srs_upnode`).
+    public static let edgeMarkerKey = "headwater_edge"
+
+    /// Whether the client says it is a Headwater edge pulling or pushing for its own clients.
+    public var isFromEdge: Bool {
+        optionalArguments.contains { argument in
+            guard case .object(let properties) = argument else { return false }
+            return properties.contains { $0.key == Self.edgeMarkerKey && $0.value == .boolean(true) }
+        }
+    }
+}
