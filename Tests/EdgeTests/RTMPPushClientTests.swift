@@ -10,7 +10,7 @@ import Testing
 
 @testable import Edge
 
-@Suite("RTMP push client")
+@Suite("RTMP push client", .timeLimit(.minutes(1)))
 struct RTMPPushClientTests {
     @Test("metadata goes upstream as @setDataFrame + onMetaData, which the ingest side unwraps again")
     func metadataMessage() throws {
@@ -67,7 +67,6 @@ struct RTMPPushClientTests {
         let silent = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
         let server = UpstreamAddress(host: "127.0.0.1", port: silent.localAddress?.port ?? 0)
         let key = StreamKey(vhost: "__defaultVhost__", app: "live", stream: "test")
-        let started = ContinuousClock.now
         let outcome = try await loop.submit { () -> EventLoopFuture<String> in
             let promise = loop.makePromise(of: String.self)
             let client = RTMPPushClient(
@@ -80,8 +79,6 @@ struct RTMPPushClientTests {
         }.flatMap { $0 }.get()
         try await silent.close()
         #expect(outcome.hasPrefix("gave up: \(server): no Publish.Start"), "\(outcome)")
-        // Far below "never": the bound only tells the timeout from a hang, on a loaded machine too.
-        #expect(ContinuousClock.now - started < .seconds(10))
     }
 
     static func closedPort(_ group: any EventLoopGroup) async throws -> Int {

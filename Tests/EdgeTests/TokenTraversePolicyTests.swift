@@ -13,7 +13,9 @@ import Testing
 
 /// `TokenTraversePolicy` without a real origin: what goes to the wrapped policy, the connect it sends,
 /// and the refusals when no origin answers (the origin's own answers are in the integration tests).
-@Suite struct TokenTraversePolicyTests {
+// A hang (a timeout that never fires) fails through the time limit; durations are not asserted from above,
+// which a loaded machine would break.
+@Suite(.timeLimit(.minutes(1))) struct TokenTraversePolicyTests {
     /// Records what it was asked and answers `decision`.
     final class RecordingPolicy: SessionPolicy {
         let decision: SessionDecision
@@ -114,9 +116,9 @@ import Testing
         let started = clock.now
         let decision = try await policy.authorize(.connect, client: Self.client(), on: Self.loop).get()
         #expect(decision == .deny(reason: TokenTraversePolicy.unavailableReason))
-        // The silent origin cost one upstream_timeout, not more.
+        // The silent origin was waited for (its upstream_timeout), then given up.
         let elapsed = clock.now - started
-        #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(3), "\(elapsed)")
+        #expect(elapsed >= .milliseconds(250), "\(elapsed)")
         #expect(policy.checksInFlight == 0)
     }
 

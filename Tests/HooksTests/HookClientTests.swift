@@ -8,7 +8,8 @@ import Testing
 
 @testable import Hooks
 
-@Suite struct HookClientTests {
+// A hang fails through the time limit; durations are not asserted from above (a loaded machine breaks that).
+@Suite(.timeLimit(.minutes(1))) struct HookClientTests {
     static let body = HookBody(fields: [.init("action", .string("on_publish")), .init("stream", .string("s"))])
 
     static func withClient(_ body: (HookClient, MultiThreadedEventLoopGroup) async throws -> Void) async throws {
@@ -59,8 +60,6 @@ import Testing
             }
             #expect(timedOut)
             #expect(elapsed >= .milliseconds(250))
-            // Far below "never": the bound only has to tell a timeout from a hang, on a loaded machine too.
-            #expect(elapsed < .seconds(10))
             try await server.close()
         }
     }
