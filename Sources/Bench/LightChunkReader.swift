@@ -122,12 +122,16 @@ public struct LightChunkReader {
         let taken = min(Self.maximumHeaderLength, buffer.readableBytes)
         carry.writeImmutableBuffer(buffer.getSlice(at: buffer.readerIndex, length: taken)!)
         buffer.moveReaderIndex(forwardBy: taken)
-        guard let chunk = try parseChunkHeader(from: &carry) else { return nil }
+        // Parsed out of `self` (exclusive access); at most once per input, so the swap is cheap.
+        var joined = ByteBuffer()
+        swap(&joined, &carry)
+        defer { swap(&joined, &carry) }
+        guard let chunk = try parseChunkHeader(from: &joined) else { return nil }
         // Give back the taken bytes the header did not use.
-        let unused = carry.readableBytes
+        let unused = joined.readableBytes
         precondition(unused <= taken && carried > 0)
         buffer.moveReaderIndex(to: buffer.readerIndex - unused)
-        carry.clear()
+        joined.clear()
         return chunk
     }
 
@@ -190,7 +194,8 @@ public struct LightChunkReader {
             }
         }
 
-        let index = try existing ?? addStream(chunkStreamID)
+        let index: Int
+        if let existing { index = existing } else { index = try addStream(chunkStreamID) }
         buffer.moveReaderIndex(to: cursor)
         if format != .continuation {
             // A new header in the middle of a message: the peer gave up on it without an Abort.
