@@ -48,7 +48,11 @@ struct PlayerStarter: Sendable {
                     switch target {
                     case .rtmp(let url):
                         try pipeline.addHandler(PlayerByteCounter(shard: players, index: index))
-                        try RTMPClientPipeline.add(to: pipeline)
+                        // The player parses chunks itself (no reassembly of media), so only the
+                        // byte counter, handshake and outbound encoder of RTMPClientPipeline are used.
+                        try pipeline.addHandler(RTMPByteCountingHandler())
+                        try pipeline.addHandler(RTMPHandshakeHandler(role: .client))
+                        try pipeline.addHandler(RTMPOutboundHandler())
                         try pipeline.addHandler(
                             RTMPBenchPlayerHandler(url: url, shard: players, index: index))
                     case .flv(let url):

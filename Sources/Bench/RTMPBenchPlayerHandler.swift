@@ -3,15 +3,25 @@ public import RTMP
 import Media
 
 /// One RTMP player: runs the client session to Play.Start, then records media in its shard and
-/// reads in batches from the first video frame on. Acknowledgements are the control handler's.
+/// reads in batches from the first video frame on.
+///
+/// It sits after the handshake handler and parses chunks itself with ``LightChunkReader``: media
+/// payloads are never copied, only their tag headers are classified. It also does the player's
+/// share of protocol control: the acknowledgement window (RTMP 1.0 §5.4.3, counting the raw bytes
+/// that `RTMPByteCountingHandler` reports) and ping answers (§7.1.7).
 public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
-    public typealias InboundIn = RTMPMessage
+    public typealias InboundIn = ByteBuffer
     public typealias OutboundOut = RTMPOutbound
 
     private let url: RTMPURL
     private let shard: PlayerShard
     private let index: Int
     private var session = RTMPClientSessionStateMachine()
+    private var reader = LightChunkReader()
+    private var window: UInt32?
+    private var bytesReceived: UInt64 = 0
+    private var bytesAcknowledged: UInt64 = 0
+    private var needsFlush = false
 
     public init(url: RTMPURL, shard: PlayerShard, index: Int) {
         self.url = url
@@ -20,6 +30,11 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
     }
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let received = event as? RTMPBytesReceivedEvent {
+            bytesReceived &+= UInt64(received.count)
+            acknowledgeIfDue(context: context)
+            return
+        }
         if event as? RTMPHandshakeEvent == .completed {
             execute(session.start(url: url, mode: .play), context: context)
         }
@@ -27,21 +42,75 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let message = unwrapInboundIn(data)
-        switch message.type {
-        case .audio, .video:
-            let kind: MediaKind = message.type == .audio ? .audio : .video
-            let flags = MediaPacket.Flags.classify(kind: kind, payload: message.payload)
-            shard.media(index, kind: kind, flags: flags, timestamp: message.timestamp, at: shard.readInstant)
+        var buffer = unwrapInboundIn(data)
+        do {
+            while let event = try reader.next(from: &buffer) {
+                handle(event, context: context)
+            }
+        } catch {
+            context.close(promise: nil)
+        }
+    }
+
+    /// Pongs are flushed once per read batch.
+    public func channelReadComplete(context: ChannelHandlerContext) {
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    private func handle(_ event: LightChunkEvent, context: ChannelHandlerContext) {
+        switch event {
+        case .media(let head, let kind, let flags):
+            shard.media(index, kind: kind, flags: flags, timestamp: head.timestamp, at: shard.readInstant)
             if kind == .video, !shard.isBatching(index), shard.players[index].firstVideoAt != nil {
                 shard.startBatching(index, channel: context.channel)
             }
-        case .amf0Command, .amf3Command:
-            guard let command = try? RTMPCommand(message) else { return }
-            execute(session.received(command), context: context)
+        case .message(let message):
+            switch message.type {
+            case .amf0Command, .amf3Command:
+                guard let command = try? RTMPCommand(message) else { return }
+                execute(session.received(command), context: context)
+            case .aggregate:
+                // Split as RTMPControlHandler does; rare, so its copies do not matter.
+                guard let subMessages = try? message.aggregateSubMessages() else { return }
+                for sub in subMessages {
+                    guard let kind: MediaKind = sub.type == .audio ? .audio : sub.type == .video ? .video : nil
+                    else { continue }
+                    let flags = MediaPacket.Flags.classify(kind: kind, payload: sub.payload)
+                    shard.media(index, kind: kind, flags: flags, timestamp: sub.timestamp, at: shard.readInstant)
+                }
+            default:
+                handleControl(message, context: context)
+            }
+        case .skipped:
+            break
+        }
+    }
+
+    private func handleControl(_ message: RTMPMessage, context: ChannelHandlerContext) {
+        switch try? RTMPControlMessage(message) {
+        case .windowAcknowledgementSize(let size):
+            window = size
+            acknowledgeIfDue(context: context)
+        case .userControl(.pingRequest(let timestamp)):
+            let pong = RTMPControlMessage.userControl(.pingResponse(timestamp: timestamp)).message()
+            context.write(wrapOutboundOut(.message(pong)), promise: nil)
+            needsFlush = true
         default:
             break
         }
+    }
+
+    /// Sends an Acknowledgement each time a window's worth of bytes arrived (RTMP 1.0 §5.4.3).
+    private func acknowledgeIfDue(context: ChannelHandlerContext) {
+        guard let window, window > 0, bytesReceived - bytesAcknowledged >= UInt64(window) else { return }
+        bytesAcknowledged = bytesReceived
+        // The sequence number is the byte count so far, wrapping at 32 bits.
+        let ack = RTMPControlMessage.acknowledgement(sequenceNumber: UInt32(truncatingIfNeeded: bytesReceived))
+        context.writeAndFlush(wrapOutboundOut(.message(ack.message())), promise: nil)
     }
 
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {
