@@ -201,7 +201,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BenchTests",
-            dependencies: ["Bench", "Media", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["Bench", "Media", "RTMP", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: upcoming
         ),
         .testTarget(
