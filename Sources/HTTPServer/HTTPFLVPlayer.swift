@@ -73,7 +73,9 @@ final class HTTPFLVPlayer: LiveConsumer {
             republishDeadline?.cancel()
             republishDeadline = nil
         case .unpublished:
-            // The response stays open: a republish sends fresh headers, as RTMP players get them.
+            // The response stays open: a republish sends fresh headers, as RTMP players get them. What merged
+            // writes held back is the end of the stream: it goes now.
+            mergedWrites.flushSoon()
             armRepublishDeadline()
         case .media(let packet, let encoded):
             deliver(packet, encoded: encoded)
