@@ -20,7 +20,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-command_line="scripts/bench.sh$(printf ' %q' "$@")"
+command_line=scripts/bench.sh
+for arg in "$@"; do
+    case "$arg" in *[!A-Za-z0-9_./=:,-]*|"") command_line+=" \"$arg\"" ;; *) command_line+=" $arg" ;; esac
+done
 
 short=0
 players=""
