@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+/// `scripts/bench.sh --short` end to end, so the benchmark that fills the README's Performance table keeps
+/// working: headwater and nginx-rtmp over RTMP, headwater over HTTP-FLV and through one edge hop.
+/// It runs the binaries of this test run (HEADWATER_BIN, HEADWATER_BENCH_BIN), not a release build.
+@Suite(
+    "scripts/bench.sh", .serialized, .integration,
+    .enabled(if: NginxRTMP.isAvailable, "install nginx and libnginx-mod-rtmp"), .timeLimit(.minutes(4)))
+struct BenchScriptTests {
+    /// The table's body rows, as trimmed cells.
+    static func rows(of table: String) -> [[String]] {
+        table.split(separator: "\n")
+            .filter { $0.hasPrefix("| ") && !$0.hasPrefix("| server |") }
+            .map { line in line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
+    @Test("--short: one row of each kind, every player connected, none failed, CPU and RSS measured")
+    func shortRun() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("hw-bench-\(UUID().uuidString.prefix(8)).md")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let script = Tools.packageRoot.appendingPathComponent("scripts/bench.sh").path
+        let run = try ChildProcess(
+            "/usr/bin/env",
+            [
+                "HEADWATER_BIN=\(Tools.headwaterBinary)", "HEADWATER_BENCH_BIN=\(BenchToolTests.benchBinary)",
+                "/bin/bash", script, "--short", "--out", out.path,
+            ], name: "bench.sh")
+        defer { run.stop() }
+        guard run.waitForExit(timeout: 200) else { throw HarnessError("bench.sh did not finish:\n\(run.output)") }
+        #expect(run.exitCode == 0, "\(run.output)")
+        let table = try String(contentsOf: out, encoding: .utf8)
+        // The header names the command and the build that produced the numbers.
+        #expect(table.contains("`scripts/bench.sh --short --out "), "\(table)")
+        #expect(table.contains("build: headwater "), "\(table)")
+
+        let rows = Self.rows(of: table)
+        let kinds = rows.map { "\($0[0]) \($0[1])" }
+        #expect(
+            kinds == ["headwater RTMP", "nginx-rtmp RTMP", "headwater HTTP-FLV", "headwater edge RTMP, 1 edge hop"],
+            "\(table)")
+        for row in rows {
+            // server, protocol, kbps, players, connected, failed, Mbps, CPU/Gbit, RSS/player, TTFF, stalls, ratios
+            #expect(row.count == 13, "\(row)")
+            guard row.count == 13 else { continue }
+            #expect(row[3] == "200" && row[4] == row[3], "every player connected: \(row)")
+            #expect(row[5] == "0", "none failed: \(row)")
+            #expect((Double(row[6]) ?? 0) > 0, "media delivered: \(row)")
+            #expect((Double(row[7]) ?? 0) > 0, "CPU measured: \(row)")
+            #expect(Double(row[8]) != nil, "RSS measured: \(row)")
+            #expect(Int(row[9]) != nil, "TTFF measured: \(row)")
+        }
+        // The pair's ratios sit on the headwater RTMP row.
+        #expect(rows.first.map { Double($0[11]) != nil && Double($0[12]) != nil } == true, "\(table)")
+    }
+}

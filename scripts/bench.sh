@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# Headwater against nginx-rtmp (Debian's libnginx-mod-rtmp) on one machine, in one run, with the same load:
+# for each stream bitrate and player count, `headwater-bench play` on a fresh headwater, then on a fresh nginx
+# (back to back, so each headwater/nginx ratio compares two neighbouring runs), then HTTP-FLV players on
+# headwater (nginx-rtmp has no HTTP-FLV) and RTMP players on an edge of a headwater origin.
+# The load tool publishes the stream itself (--publish) so both servers get byte-identical input.
+#
+# Reported per run, for the serving process (the edge for the edge hop):
+#   CPU s per delivered Gbit  utime+stime (/proc/PID/stat) over the whole tool run, ramp included, divided by
+#                             the bits the players received (mbps x duration_s of the tool's summary);
+#   RSS KB per player         peak VmRSS while the tool ran, minus the idle process's, per connected player;
+#   TTFF p99, stalls          from the tool's summary (a stall: no media for 2 s while the publisher is live).
+#
+# Usage: scripts/bench.sh [--short] [--players "1000 2000 ..."] [--seconds S] [--out FILE] [--readme]
+#   --short    one count (200 players), 10 s, samples/sample.flv only: under 2 minutes; run by CI.
+#   --readme   then put the result into README.md between <!-- bench:begin --> and <!-- bench:end -->.
+# Binaries: .build/release/{headwater,headwater-bench}, built when missing; HEADWATER_BIN and
+# HEADWATER_BENCH_BIN override them (the output names the build). Loopback only; every process it starts
+# is stopped by pid. With 2+ cores, servers run on core 0 and the load tool on core 1 (taskset).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+command_line=scripts/bench.sh
+for arg in "$@"; do
+    case "$arg" in *[!A-Za-z0-9_./=:,-]*|"") command_line+=" \"$arg\"" ;; *) command_line+=" $arg" ;; esac
+done
+
+short=0
+players=""
+seconds=""
+out=""
+readme=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --short) short=1 ;;
+        --players) players=$2; shift ;;
+        --seconds) seconds=$2; shift ;;
+        --out) out=$2; shift ;;
+        --readme) readme=1 ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+if [ "$short" = 1 ]; then
+    players=${players:-200}
+    seconds=${seconds:-10}
+else
+    players=${players:-"1000 2000 4000 8000 12000"}
+    seconds=${seconds:-30}
+fi
+
+nginx_bin=/usr/sbin/nginx
+nginx_module=/usr/lib/nginx/modules/ngx_rtmp_module.so
+if [ ! -x "$nginx_bin" ] || [ ! -f "$nginx_module" ]; then
+    echo "bench.sh: needs nginx and libnginx-mod-rtmp (apt-get install nginx libnginx-mod-rtmp)" >&2
+    exit 1
+fi
+
+headwater=${HEADWATER_BIN:-$root/.build/release/headwater}
+bench=${HEADWATER_BENCH_BIN:-$root/.build/release/headwater-bench}
+for product in headwater headwater-bench; do
+    binary=$headwater; [ "$product" = headwater-bench ] && binary=$bench
+    if [ ! -x "$binary" ]; then
+        case "$binary" in
+            "$root/.build/release/$product") echo "bench.sh: building $product (release)" >&2
+                swift build -c release --product "$product" >&2 ;;
+            *) echo "bench.sh: $binary is not an executable" >&2; exit 1 ;;
+        esac
+    fi
+done
+build_of() { case "$1" in */release/*) echo release ;; */debug/*) echo debug ;; *) echo "$1" ;; esac; }
+build="headwater $(build_of "$headwater"), headwater-bench $(build_of "$bench")"
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# One core each, so the servers compare on equal terms: headwater has no worker setting, nginx gets one worker.
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+    server_cpu=(taskset -c 0)
+    tool_cpu=(taskset -c 1)
+    pinning="servers on core 0, the load tool (1 event loop thread) on core 1 (taskset)"
+else
+    server_cpu=()
+    tool_cpu=()
+    pinning="not pinned (fewer than 2 cores or no taskset); the load tool has 1 event loop thread"
+fi
+
+# Every player is a socket in the server and in the tool.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+open_files=$(ulimit -n)
+[ "$open_files" = unlimited ] && open_files=1048576
+headroom=200
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+wait_port() {  # port pid
+    for _ in $(seq 200); do
+        (echo > "/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+        kill -0 "$2" 2>/dev/null || break
+        sleep 0.05
+    done
+    echo "bench.sh: server pid $2 did not listen on $1" >&2
+    return 1
+}
+stop() {  # pid: SIGTERM, then SIGKILL after 5 s
+    kill "$1" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+start_headwater() {  # name rtmp-port capacity vhost-body [http-port]; sets last_pid
+    local http=""
+    [ -n "${5:-}" ] && http="http_server { enabled on; listen 127.0.0.1:$5; dir $work/html; }"
+    cat > "$work/$1.conf" <<CONF
+listen 127.0.0.1:$2;
+max_connections $3;
+pid $work/$1.pid;
+srs_log_tank file;
+srs_log_file $work/$1.log;
+srs_log_level warn;
+$http
+vhost __defaultVhost__ { $4 }
+CONF
+    "${server_cpu[@]}" "$headwater" -c "$work/$1.conf" >>"$work/$1.out" 2>&1 &
+    last_pid=$!
+    pids+=("$last_pid")
+    wait_port "${5:-$2}" "$last_pid"
+}
+
+start_nginx() {  # rtmp-port capacity; sets last_pid
+    mkdir -p "$work/nginx"
+    cat > "$work/nginx/nginx.conf" <<CONF
+load_module $nginx_module;
+daemon off;
+master_process off;
+worker_processes 1;
+worker_rlimit_nofile $2;
+error_log $work/nginx/error.log warn;
+pid $work/nginx/nginx.pid;
+events { worker_connections $2; }
+rtmp {
+    server {
+        listen 127.0.0.1:$1;
+        application live { live on; }
+    }
+}
+CONF
+    "${server_cpu[@]}" "$nginx_bin" -p "$work/nginx/" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.log" \
+        >>"$work/nginx.out" 2>&1 &
+    last_pid=$!
+    pids+=("$last_pid")
+    wait_port "$1" "$last_pid"
+}
+
+# measure serving-pid mode players-url publish-url file players -> "cpu_ticks rss_idle_kb rss_peak_kb summary..."
+measure() {
+    local pid=$1 mode=$2 url=$3 publish_url=$4 file=$5 count=$6
+    local rate=$(( count * 4 / seconds ))  # the ramp takes a quarter of the run
+    [ "$rate" -lt 100 ] && rate=100
+    sleep 0.5
+    local idle peak now before after tool status=0
+    idle=$(rss_kb "$pid")
+    peak=$idle
+    before=$(ticks "$pid")
+    "${tool_cpu[@]}" "$bench" "$mode" "$url" --players "$count" --rate "$rate" --duration "$seconds" \
+        --threads 1 --publish "$file" --publish-url "$publish_url" >"$work/tool.out" 2>&1 &
+    tool=$!
+    pids+=("$tool")
+    while kill -0 "$tool" 2>/dev/null; do
+        now=$(rss_kb "$pid")
+        [ "$now" -gt "$peak" ] && peak=$now
+        sleep 0.5
+    done
+    wait "$tool" || status=$?
+    after=$(ticks "$pid")
+    local summary
+    summary=$(grep '^summary ' "$work/tool.out" | tail -1 || true)
+    if [ -z "$summary" ]; then
+        echo "bench.sh: the load tool gave no summary (exit $status):" >&2
+        tail -5 "$work/tool.out" >&2
+        summary="summary connected=0 failed=$count mbps=0 duration_s=0 ttff_p99_ms=na stalled=na"
+    fi
+    echo "$((after - before)) $idle $peak $summary"
+}
+
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+hz=$(getconf CLK_TCK)
+
+# row server protocol kbps players measurement [ratio-cpu ratio-rss]: sets last_row (one Markdown row),
+# last_cpu and last_rss (not in a subshell, so the caller sees them)
+row() {
+    local m=$5 cpu idle peak summary connected failed mbps dur
+    read -r cpu idle peak summary <<<"$m"
+    connected=$(field "$summary" connected)
+    failed=$(field "$summary" failed)
+    mbps=$(field "$summary" mbps)
+    dur=$(field "$summary" duration_s)
+    last_cpu=$(awk -v t="$cpu" -v hz="$hz" -v m="$mbps" -v d="$dur" \
+        'BEGIN { g = m * d / 1000; if (g > 0) printf "%.2f", t / hz / g; else print "na" }')
+    last_rss=$(awk -v i="$idle" -v p="$peak" -v c="$connected" \
+        'BEGIN { if (c > 0) printf "%.1f", (p - i) / c; else print "na" }')
+    last_row="| $1 | $2 | $3 | $4 | $connected | $failed | $mbps | $last_cpu | $last_rss |"
+    last_row+=" $(field "$summary" ttff_p99_ms) | $(field "$summary" stalled) | ${6:-} | ${7:-} |"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "na" && b != "na" && b > 0) printf "%.2f", a / b; else print "na" }'; }
+
+# The streams: H.264 + AAC, 25 fps, a keyframe every 2 s, looped by the tool with continuous timestamps.
+streams=()
+if [ "$short" = 1 ]; then
+    streams+=("$root/samples/sample.flv")
+else
+    for target in 500 2000; do
+        audio=64; size=640x360
+        [ "$target" -ge 2000 ] && { audio=128; size=1280x720; }
+        video=$((target - audio))
+        echo "bench.sh: encoding the ${target} kbps stream" >&2
+        ffmpeg -nostdin -v error -y -f lavfi -i "testsrc2=size=$size:rate=25,noise=alls=12:allf=t" \
+            -f lavfi -i "sine=frequency=440:sample_rate=48000" -t 10 \
+            -c:v libx264 -preset veryfast -pix_fmt yuv420p -g 50 -keyint_min 50 -sc_threshold 0 \
+            -b:v "${video}k" -minrate "${video}k" -maxrate "${video}k" -bufsize "$((video * 2))k" \
+            -x264-params nal-hrd=cbr -c:a aac -b:a "${audio}k" -ac 2 -f flv "$work/stream-$target.flv"
+        streams+=("$work/stream-$target.flv")
+    done
+fi
+kbps_of() { ffprobe -v error -show_entries format=bit_rate -of default=nw=1:nk=1 "$1" | awk '{ printf "%d", $1 / 1000 }'; }
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+rows=()
+skipped=()
+for file in "${streams[@]}"; do
+    kbps=$(kbps_of "$file")
+    for count in $players; do
+        if [ "$open_files" -lt $((count + headroom)) ]; then
+            echo "bench.sh: skipping $count players: the open-file limit is $open_files" >&2
+            skipped+=("$count players (open-file limit $open_files)")
+            continue
+        fi
+        capacity=$((count + headroom))
+        echo "bench.sh: $kbps kbps, $count players" >&2
+
+        port=$(free_port)
+        start_headwater hw "$port" "$capacity" ""
+        server=$last_pid
+        hw=$(measure "$server" play "rtmp://127.0.0.1:$port/live/s" "rtmp://127.0.0.1:$port/live/s" "$file" "$count")
+        stop "$server"
+
+        port=$(free_port)
+        start_nginx "$port" "$capacity"
+        server=$last_pid
+        ng=$(measure "$server" play "rtmp://127.0.0.1:$port/live/s" "rtmp://127.0.0.1:$port/live/s" "$file" "$count")
+        stop "$server"
+
+        row nginx-rtmp RTMP "$kbps" "$count" "$ng"
+        ng_row=$last_row; ng_cpu=$last_cpu; ng_rss=$last_rss
+        row headwater RTMP "$kbps" "$count" "$hw"
+        row headwater RTMP "$kbps" "$count" "$hw" "$(ratio "$last_cpu" "$ng_cpu")" "$(ratio "$last_rss" "$ng_rss")"
+        rows+=("$last_row" "$ng_row")
+
+        port=$(free_port)
+        http_port=$(free_port)
+        start_headwater flv "$port" "$capacity" \
+            "http_remux { enabled on; mount [vhost]/[app]/[stream].flv; }" "$http_port"
+        server=$last_pid
+        m=$(measure "$server" flv "http://127.0.0.1:$http_port/live/s.flv" "rtmp://127.0.0.1:$port/live/s" \
+            "$file" "$count")
+        stop "$server"
+        row headwater HTTP-FLV "$kbps" "$count" "$m"
+        rows+=("$last_row")
+
+        origin_port=$(free_port)
+        edge_port=$(free_port)
+        start_headwater origin "$origin_port" "$headroom" ""
+        origin=$last_pid
+        start_headwater edge "$edge_port" "$capacity" "cluster { mode remote; origin 127.0.0.1:$origin_port; }"
+        edge=$last_pid
+        m=$(measure "$edge" play "rtmp://127.0.0.1:$edge_port/live/s" "rtmp://127.0.0.1:$origin_port/live/s" \
+            "$file" "$count")
+        stop "$edge"
+        stop "$origin"
+        row "headwater edge" "RTMP, 1 edge hop" "$kbps" "$count" "$m"
+        rows+=("$last_row")
+    done
+done
+
+cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+{
+    echo "Produced by \`$command_line\` on $(date -u '+%Y-%m-%d %H:%M UTC'):" \
+        "$(nproc) cores ($cpu_model), Linux $(uname -r), $($nginx_bin -v 2>&1 | sed 's/^nginx version: //') with" \
+        "libnginx-mod-rtmp (one worker), build: $build. Load average before the run: $load_before."
+    echo "Each run: a fresh server process, $seconds s of \`headwater-bench\` players (ramped over the first" \
+        "quarter) of a stream the tool publishes itself; $pinning; logs at warn."
+    echo "CPU is the serving process's (the edge's for the edge hop) over the whole run; RSS is its peak" \
+        "minus its idle size; the ratios are headwater/nginx-rtmp of the two runs just before."
+    [ ${#skipped[@]} -gt 0 ] && echo "Skipped: ${skipped[*]}."
+    echo
+    echo "| server | protocol | stream kbps | players | connected | failed | delivered Mbps | CPU s per Gbit |" \
+        "RSS KB per player | TTFF p99 ms | stalls | CPU ratio | RSS ratio |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    for r in "${rows[@]}"; do echo "$r"; done
+} >"$work/result.md"
+
+cat "$work/result.md"
+[ -n "$out" ] && cp "$work/result.md" "$out"
+[ "$readme" = 1 ] && "$root/scripts/update-readme-bench.sh" "$work/result.md" "$root/README.md"
+exit 0
