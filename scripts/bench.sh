@@ -2,7 +2,8 @@
 # Headwater against nginx-rtmp (Debian's libnginx-mod-rtmp) on one machine, in one run, with the same load:
 # for each stream bitrate and player count, `headwater-bench play` on a fresh headwater, then on a fresh nginx
 # (back to back, so each headwater/nginx ratio compares two neighbouring runs), then HTTP-FLV players on
-# headwater (nginx-rtmp has no HTTP-FLV) and RTMP players on an edge of a headwater origin.
+# headwater (nginx-rtmp has no HTTP-FLV), RTMP players on headwater with `min_latency on` (no merged writes),
+# and RTMP players on an edge of a headwater origin.
 # The load tool publishes the stream itself (--publish) so both servers get byte-identical input.
 #
 # Reported per run, for the serving process (the edge for the edge hop):
@@ -264,6 +265,17 @@ for file in "${streams[@]}"; do
         row headwater RTMP "$kbps" "$count" "$hw"
         row headwater RTMP "$kbps" "$count" "$hw" "$(ratio "$last_cpu" "$ng_cpu")" "$(ratio "$last_rss" "$ng_rss")"
         rows+=("$last_row" "$ng_row")
+
+        # The same without merged writes (every batch flushed), against the same nginx run.
+        port=$(free_port)
+        start_headwater lowlat "$port" "$capacity" "min_latency on;"
+        server=$last_pid
+        m=$(measure "$server" play "rtmp://127.0.0.1:$port/live/s" "rtmp://127.0.0.1:$port/live/s" "$file" "$count")
+        stop "$server"
+        row headwater "RTMP, min_latency on" "$kbps" "$count" "$m"
+        row headwater "RTMP, min_latency on" "$kbps" "$count" "$m" "$(ratio "$last_cpu" "$ng_cpu")" \
+            "$(ratio "$last_rss" "$ng_rss")"
+        rows+=("$last_row")
 
         port=$(free_port)
         http_port=$(free_port)

@@ -37,7 +37,10 @@ struct BenchScriptTests {
         let rows = Self.rows(of: table)
         let kinds = rows.map { "\($0[0]) \($0[1])" }
         #expect(
-            kinds == ["headwater RTMP", "nginx-rtmp RTMP", "headwater HTTP-FLV", "headwater edge RTMP, 1 edge hop"],
+            kinds == [
+                "headwater RTMP", "nginx-rtmp RTMP", "headwater RTMP, min_latency on", "headwater HTTP-FLV",
+                "headwater edge RTMP, 1 edge hop",
+            ],
             "\(table)")
         for row in rows {
             // server, protocol, kbps, players, connected, failed, Mbps, CPU/Gbit, RSS/player, TTFF, stalls, ratios
