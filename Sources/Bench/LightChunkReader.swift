@@ -202,7 +202,7 @@ public struct LightChunkReader {
             discardPartialMessage(streamIndex: index)
         }
         streams[index].applyHeader(
-            format: format, timestampField: timestampField, extended: extended,
+            format: format, timestampField: timestampField, extendedTimestamp: extended,
             messageLength: messageLength, typeID: typeID, messageStreamID: messageStreamID)
         if streams[index].received == nil { try startMessage(streamIndex: index) }
         let received = streams[index].received!

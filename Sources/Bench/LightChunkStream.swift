@@ -4,7 +4,7 @@ import RTMP
 
 /// What ``LightChunkReader`` remembers about one inbound chunk stream: the last header's fields,
 /// which type 1, 2 and 3 chunks inherit (RTMP 1.0 §5.3.1.2), and how far the current message got.
-struct LightChunkStream {
+struct LightChunkStream: RTMPChunkHeaderInheritance {
     /// What happens to a message's payload bytes as they arrive.
     enum Disposition {
         /// Audio or video: the first bytes go to `prefix`, the rest is skipped.
@@ -40,33 +40,7 @@ struct LightChunkStream {
         self.prefix = ByteBufferAllocator().buffer(capacity: prefixCapacity)
     }
 
-    /// Takes in a chunk header: type 0 sets every field, types 1 and 2 add a delta, and a type 3
-    /// chunk that starts a new message repeats the last delta (RTMP 1.0 §5.3.1.2).
-    mutating func applyHeader(
-        format: RTMPChunkFormat, timestampField: UInt32, extended: UInt32?,
-        messageLength: Int, typeID: UInt8, messageStreamID: UInt32
-    ) {
-        if format == .full {
-            self.messageStreamID = messageStreamID
-        }
-        if format == .full || format == .sameStream {
-            self.messageLength = messageLength
-            self.typeID = typeID
-        }
-        if format != .continuation {
-            let value = extended ?? timestampField
-            usesExtendedTimestamp = extended != nil
-            extendedTimestamp = extended ?? 0
-            timestampDelta = value
-            timestamp = format == .full ? value : timestamp &+ value
-        } else if received == nil {
-            if let extended {
-                timestampDelta = extended
-                extendedTimestamp = extended
-            }
-            timestamp &+= timestampDelta
-        }
-    }
+    var isBetweenMessages: Bool { received == nil }
 
     /// The header fields of the current message.
     var head: LightMessageHead {

@@ -2,7 +2,7 @@ import NIOCore
 
 /// What the decoder remembers about one inbound chunk stream: the last header's fields, from
 /// which type 1, 2 and 3 chunks inherit (RTMP 1.0 §5.3.1.2), and the message being reassembled.
-struct RTMPChunkStreamState: Sendable {
+struct RTMPChunkStreamState: RTMPChunkHeaderInheritance, Sendable {
     let chunkStreamID: UInt32
     /// The absolute timestamp of the current (or last) message.
     var timestamp: UInt32 = 0
@@ -24,31 +24,5 @@ struct RTMPChunkStreamState: Sendable {
         self.chunkStreamID = chunkStreamID
     }
 
-    /// Takes in a chunk header: type 0 sets every field, types 1 and 2 add a delta, and a type
-    /// 3 chunk that starts a new message repeats the last delta (RTMP 1.0 §5.3.1.2).
-    mutating func applyHeader(
-        format: RTMPChunkFormat, timestampField: UInt32, extendedTimestamp: UInt32?,
-        messageLength: Int, typeID: UInt8, messageStreamID: UInt32
-    ) {
-        if format == .full {
-            self.messageStreamID = messageStreamID
-        }
-        if format == .full || format == .sameStream {
-            self.messageLength = messageLength
-            self.typeID = typeID
-        }
-        if format != .continuation {
-            let value = extendedTimestamp ?? timestampField
-            self.usesExtendedTimestamp = extendedTimestamp != nil
-            self.extendedTimestamp = extendedTimestamp ?? 0
-            self.timestampDelta = value
-            self.timestamp = format == .full ? value : self.timestamp &+ value
-        } else if self.payload == nil {
-            if let extendedTimestamp {
-                self.timestampDelta = extendedTimestamp
-                self.extendedTimestamp = extendedTimestamp
-            }
-            self.timestamp &+= self.timestampDelta
-        }
-    }
+    var isBetweenMessages: Bool { payload == nil }
 }
