@@ -138,72 +138,28 @@ public struct LightChunkReader {
     /// Parses a chunk header from `buffer` if all of it is there (otherwise consumes nothing),
     /// applies it to its chunk stream and starts a message when none is in progress.
     private mutating func parseChunkHeader(from buffer: inout ByteBuffer) throws(LightChunkReaderError) -> (Int, Int)? {
-        var cursor = buffer.readerIndex
-        guard let first = buffer.getInteger(at: cursor, as: UInt8.self) else { return nil }
-        cursor += 1
-        let format = RTMPChunkFormat(rawValue: first >> Self.formatShift)!
-        var chunkStreamID = UInt32(first & Self.chunkStreamIDMask)
-        switch chunkStreamID {
-        case Self.twoByteMarker:
-            guard let low = buffer.getInteger(at: cursor, as: UInt8.self) else { return nil }
-            chunkStreamID = Self.multiByteOffset + UInt32(low)
-            cursor += 1
-        case Self.threeByteMarker:
-            guard let value = buffer.getInteger(at: cursor, endianness: .little, as: UInt16.self) else { return nil }
-            chunkStreamID = Self.multiByteOffset + UInt32(value)
-            cursor += 2
-        default:
-            break
-        }
+        guard var header = RTMPChunkHeader(basicHeaderIn: buffer) else { return nil }
+        let chunkStreamID = header.chunkStreamID
+        let format = header.format
         let existing = streamIndex(for: chunkStreamID)
         // fmt 1 may open a chunk stream, as the server's decoder accepts; fmt 2 and 3 cannot.
         guard existing != nil || format == .full || format == .sameStream else {
             throw .missingPreviousHeader(chunkStreamID: chunkStreamID)
         }
-        let headerLength = Self.messageHeaderLength(format)
-        guard buffer.writerIndex - cursor >= headerLength else { return nil }
-        var timestampField: UInt32 = 0
-        var messageLength = 0
-        var typeID: UInt8 = 0
-        var messageStreamID: UInt32 = 0
-        if format != .continuation {
-            timestampField = buffer.getUInt24(at: cursor)
-            if format != .timestampOnly {
-                messageLength = Int(buffer.getUInt24(at: cursor + 3))
-                typeID = buffer.getInteger(at: cursor + 6)!
-            }
-            if format == .full {
-                messageStreamID = buffer.getInteger(at: cursor + 7, endianness: .little)!
-            }
-            cursor += headerLength
-        }
-        var extended: UInt32?
-        if format != .continuation {
-            if timestampField == Self.extendedTimestampMarker {
-                guard let value = buffer.getInteger(at: cursor, as: UInt32.self) else { return nil }
-                extended = value
-                cursor += Self.extendedTimestampLength
-            }
-        } else if let index = existing, streams[index].usesExtendedTimestamp {
-            guard let value = buffer.getInteger(at: cursor, as: UInt32.self) else { return nil }
-            // A continuation repeats the field only if the peer follows §5.3.1.3 (the decoder's rule).
-            let stream = streams[index]
-            if stream.received == nil || value == stream.extendedTimestamp || value == stream.timestamp {
-                extended = value
-                cursor += Self.extendedTimestampLength
-            }
+        guard header.readMessageHeader(from: buffer, stream: existing.map { streams[$0].headerState }) else {
+            return nil
         }
 
         let index: Int
         if let existing { index = existing } else { index = try addStream(chunkStreamID) }
-        buffer.moveReaderIndex(to: cursor)
+        buffer.moveReaderIndex(forwardBy: header.length)
         if format != .continuation {
             // A new header in the middle of a message: the peer gave up on it without an Abort.
             discardPartialMessage(streamIndex: index)
         }
         streams[index].applyHeader(
-            format: format, timestampField: timestampField, extendedTimestamp: extended,
-            messageLength: messageLength, typeID: typeID, messageStreamID: messageStreamID)
+            format: format, timestampField: header.timestampField, extendedTimestamp: header.extendedTimestamp,
+            messageLength: header.messageLength, typeID: header.typeID, messageStreamID: header.messageStreamID)
         if streams[index].received == nil { try startMessage(streamIndex: index) }
         let received = streams[index].received!
         return (index, min(chunkSize, streams[index].messageLength - received))
@@ -290,32 +246,5 @@ public struct LightChunkReader {
         guard let index = streams.firstIndex(where: { $0.chunkStreamID == chunkStreamID }) else { return nil }
         lastStreamIndex = index
         return index
-    }
-
-    /// A 24-bit timestamp field of all ones announces a 4-byte extended timestamp (§5.3.1.3).
-    static let extendedTimestampMarker: UInt32 = 0xFF_FFFF
-    static let extendedTimestampLength = 4
-    /// Basic header (§5.3.1.1): fmt in the top two bits; ids 0 and 1 in the low six select the
-    /// 2- and 3-byte forms, which store the id minus 64.
-    static let formatShift: UInt8 = 6
-    static let chunkStreamIDMask: UInt8 = 0x3F
-    static let twoByteMarker: UInt32 = 0
-    static let threeByteMarker: UInt32 = 1
-    static let multiByteOffset: UInt32 = 64
-
-    static func messageHeaderLength(_ format: RTMPChunkFormat) -> Int {
-        switch format {
-        case .full: return 11
-        case .sameStream: return 7
-        case .timestampOnly: return 3
-        case .continuation: return 0
-        }
-    }
-}
-
-extension ByteBuffer {
-    /// A 24-bit big-endian field at `index`; the caller has checked it is readable.
-    fileprivate func getUInt24(at index: Int) -> UInt32 {
-        UInt32(getInteger(at: index, as: UInt8.self)!) << 16 | UInt32(getInteger(at: index + 1, as: UInt16.self)!)
     }
 }

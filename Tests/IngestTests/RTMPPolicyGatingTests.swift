@@ -100,7 +100,7 @@ struct RTMPPolicyGatingTests {
         let player = try harness.client()
         try player.play("test")
         var replies = try client.publish("test")
-        var media = MediaGenerator()
+        let media = MediaGenerator()
         try client.send(media.headers())
         #expect(!replies.statusCodes.contains(.publishStart))
         let (action, snapshot, promise) = try #require(policy.requests.first)

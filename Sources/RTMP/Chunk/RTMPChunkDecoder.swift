@@ -105,23 +105,9 @@ public struct RTMPChunkDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
     /// - Returns: The stream's index and the length of this chunk's payload, or `nil` (nothing
     ///   consumed) when the header is incomplete.
     private mutating func readChunkHeader(from buffer: inout ByteBuffer) throws -> (Int, Int)? {
-        var cursor = buffer.readerIndex
-        guard let first = buffer.getInteger(at: cursor, as: UInt8.self) else { return nil }
-        cursor += 1
-        let format = RTMPChunkFormat(rawValue: first >> RTMPChunkWire.formatShift)!
-        var chunkStreamID = UInt32(first & RTMPChunkWire.chunkStreamIDMask)
-        switch first & RTMPChunkWire.chunkStreamIDMask {
-        case RTMPChunkWire.twoByteMarker:
-            guard let low = buffer.getInteger(at: cursor, as: UInt8.self) else { return nil }
-            chunkStreamID = RTMPChunkWire.multiByteOffset + UInt32(low)
-            cursor += 1
-        case RTMPChunkWire.threeByteMarker:
-            guard let value = buffer.getInteger(at: cursor, endianness: .little, as: UInt16.self) else { return nil }
-            chunkStreamID = RTMPChunkWire.multiByteOffset + UInt32(value)
-            cursor += 2
-        default:
-            break
-        }
+        guard var header = RTMPChunkHeader(basicHeaderIn: buffer) else { return nil }
+        let chunkStreamID = header.chunkStreamID
+        let format = header.format
         let existingIndex = self.streamIndex(for: chunkStreamID)
         // fmt 1 carries all but the message stream id, so it may open a chunk stream (id 0,
         // timestamp as a delta from 0): some librtmp-based encoders start that way, and SRS
@@ -130,50 +116,19 @@ public struct RTMPChunkDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
             throw RTMPChunkDecoderError.missingPreviousHeader.with(
                 chunkStreamID: chunkStreamID, value: UInt64(format.rawValue))
         }
-
-        guard buffer.writerIndex - cursor >= format.messageHeaderLength else { return nil }
-        var timestampField: UInt32 = 0
-        var messageLength = 0
-        var typeID: UInt8 = 0
-        var messageStreamID: UInt32 = 0
-        if format != .continuation {
-            timestampField = buffer.getRTMPUInt24(at: cursor)
-            if format != .timestampOnly {
-                messageLength = Int(buffer.getRTMPUInt24(at: cursor + 3))
-                typeID = buffer.getInteger(at: cursor + 6, as: UInt8.self)!
-            }
-            if format == .full {
-                messageStreamID = buffer.getInteger(at: cursor + 7, endianness: .little, as: UInt32.self)!
-            }
-            cursor += format.messageHeaderLength
-        }
-
-        var extendedTimestamp: UInt32?
-        if format != .continuation {
-            if timestampField == RTMPChunkWire.extendedTimestampMarker {
-                guard let value = buffer.getInteger(at: cursor, as: UInt32.self) else { return nil }
-                extendedTimestamp = value
-                cursor += RTMPChunkWire.extendedTimestampLength
-            }
-        } else if let index = existingIndex, self.streams[index].usesExtendedTimestamp {
-            guard let value = buffer.getInteger(at: cursor, as: UInt32.self) else { return nil }
-            if self.streams[index].payload == nil || value == self.streams[index].extendedTimestamp
-                || value == self.streams[index].timestamp
-            {
-                extendedTimestamp = value
-                cursor += RTMPChunkWire.extendedTimestampLength
-            }
+        guard header.readMessageHeader(from: buffer, stream: existingIndex.map { self.streams[$0].headerState }) else {
+            return nil
         }
 
         let index = try existingIndex ?? self.addStream(chunkStreamID)
-        buffer.moveReaderIndex(to: cursor)
+        buffer.moveReaderIndex(forwardBy: header.length)
         if format != .continuation {
             // A new header in the middle of a message: the peer gave up on it without an Abort.
             self.discardPartialMessage(streamIndex: index)
         }
         self.streams[index].applyHeader(
-            format: format, timestampField: timestampField, extendedTimestamp: extendedTimestamp,
-            messageLength: messageLength, typeID: typeID, messageStreamID: messageStreamID)
+            format: format, timestampField: header.timestampField, extendedTimestamp: header.extendedTimestamp,
+            messageLength: header.messageLength, typeID: header.typeID, messageStreamID: header.messageStreamID)
         if self.streams[index].payload == nil {
             try self.startMessage(streamIndex: index)
         }
@@ -261,14 +216,5 @@ public struct RTMPChunkDecoder: NIOSingleStepByteToMessageDecoder, Sendable {
         }
         self.lastStreamIndex = index
         return index
-    }
-}
-
-extension ByteBuffer {
-    /// A 24-bit big-endian field at `index`; the caller has checked that it is readable.
-    fileprivate func getRTMPUInt24(at index: Int) -> UInt32 {
-        let high = self.getInteger(at: index, as: UInt8.self)!
-        let low = self.getInteger(at: index + 1, as: UInt16.self)!
-        return UInt32(high) << 16 | UInt32(low)
     }
 }

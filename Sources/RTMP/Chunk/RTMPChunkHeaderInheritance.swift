@@ -20,6 +20,13 @@ public protocol RTMPChunkHeaderInheritance {
 }
 
 extension RTMPChunkHeaderInheritance {
+    /// What the next header's reading needs of this stream (a few scalars, not the stream itself).
+    public var headerState: RTMPChunkHeader.StreamState {
+        RTMPChunkHeader.StreamState(
+            usesExtendedTimestamp: usesExtendedTimestamp, isBetweenMessages: isBetweenMessages,
+            extendedTimestamp: extendedTimestamp, timestamp: timestamp)
+    }
+
     /// Takes in a chunk header: type 0 sets every field, types 1 and 2 add a delta, and a type 3 chunk that
     /// starts a new message repeats the last delta.
     public mutating func applyHeader(
