@@ -36,6 +36,23 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibAV",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]
+        ),
+        .target(
+            name: "Transcode",
+            dependencies: [
+                "CLibAV", "Live", "Media", "Config",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: upcoming
+        ),
         .target(
             name: "Media",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
@@ -159,6 +176,7 @@ let package = Package(
             name: "Server",
             dependencies: [
                 "Ingest", "Live", "Config", "RTMP", "Media", "HLS", "DVR", "HTTPServer", "Remux", "Sessions", "Hooks", "Edge",
+                "Transcode",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -173,7 +191,7 @@ let package = Package(
         .executableTarget(
             name: "headwater",
             dependencies: [
-                "Server", "Config", "HLS",
+                "Server", "Config", "HLS", "Transcode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -236,6 +254,17 @@ let package = Package(
             name: "EdgeTests",
             dependencies: [
                 "Edge", "RTMP", "Live", "Media", "Config", "Sessions",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "TranscodeTests",
+            dependencies: [
+                "Transcode", "CLibAV", "Live", "Media", "Config",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -179,6 +179,17 @@ struct ConfigDecoder {
         if let forward = block.first(DirectiveName.forward) {
             vhost.forward = try self.forward(forward)
         }
+        for directive in block.all(DirectiveName.transcode) {
+            vhost.transcodes.append(try self.transcode(directive))
+        }
+        for directive in block.all(DirectiveName.ingest) {
+            let ingest = try self.ingest(directive)
+            if let first = vhost.ingests.first(where: { $0.id == ingest.id }) {
+                throw ConfigError(
+                    .invalidValue, at: directive.location, "ingest '\(ingest.id)' is already defined at \(first.location)")
+            }
+            vhost.ingests.append(ingest)
+        }
         return vhost
     }
 

@@ -14,6 +14,12 @@ enum DirectiveContext: Hashable, Sendable {
     case httpAPIAuth
     case cluster
     case forward
+    case transcode
+    case transcodeEngine
+    /// `vparams { }` / `aparams { }`: encoder options, any names, read without the table.
+    case encoderParameters
+    case ingest
+    case ingestInput
 }
 
 /// What Headwater does with a directive it recognises.
@@ -114,6 +120,32 @@ enum DirectiveName {
     static let upstreamTimeout = "upstream_timeout"
     static let forward = "forward"
     static let destination = "destination"
+
+    static let transcode = "transcode"
+    static let ingest = "ingest"
+    static let engine = "engine"
+    /// SRS's path to its ffmpeg binary: read and ignored, engines run in-process.
+    static let ffmpeg = "ffmpeg"
+    static let vcodec = "vcodec"
+    static let vbitrate = "vbitrate"
+    static let vfps = "vfps"
+    static let vwidth = "vwidth"
+    static let vheight = "vheight"
+    static let vthreads = "vthreads"
+    static let vprofile = "vprofile"
+    static let vpreset = "vpreset"
+    static let vparams = "vparams"
+    static let acodec = "acodec"
+    static let abitrate = "abitrate"
+    static let asampleRate = "asample_rate"
+    static let achannels = "achannels"
+    static let aparams = "aparams"
+    static let iformat = "iformat"
+    static let oformat = "oformat"
+    static let output = "output"
+    static let input = "input"
+    static let type = "type"
+    static let url = "url"
 }
 
 /// Which directives Headwater knows, where, and in what shape. Anything absent here is unsupported.
@@ -123,7 +155,9 @@ enum DirectiveTable {
 
     /// Sections later Headwater issues will implement, by the context SRS puts them in.
     private static let plannedRoot = ["stats", "heartbeat"]
-    private static let plannedVhost = ["transcode", "ingest", "refer"]
+    private static let plannedVhost = ["refer"]
+    /// SRS's ffmpeg filters and per-file options: a later release may map them onto libavfilter.
+    private static let plannedEngine = ["vfilter", "perfile"]
     /// SRS's MESH origin cluster (SRS 6 dropped it for a proxy); an edge's `origin` list covers the common use.
     private static let plannedCluster = ["origin_cluster", "coworkers"]
     /// SRS's AES-128 segment encryption (DESIGN: HLS keys come later). SRS's other `hls` directives
@@ -166,7 +200,44 @@ enum DirectiveTable {
             DirectiveName.origin: .setting(arguments: 1...Int.max, repeatable: false),
             // A block, or SRS 1.x's `forward HOST:PORT ...;`.
             DirectiveName.forward: .block(.forward, arguments: 0...Int.max, repeatable: false),
+            DirectiveName.transcode: .block(.transcode, arguments: 0...1, repeatable: true),
+            DirectiveName.ingest: .block(.ingest, arguments: one, repeatable: true),
         ].merging(planned(plannedVhost)) { known, _ in known },
+        .transcode: [
+            DirectiveName.enabled: single,
+            DirectiveName.ffmpeg: single,
+            DirectiveName.engine: .block(.transcodeEngine, arguments: 0...1, repeatable: true),
+        ],
+        .ingest: [
+            DirectiveName.enabled: single,
+            DirectiveName.ffmpeg: single,
+            DirectiveName.input: .block(.ingestInput, arguments: 0...0, repeatable: false),
+            DirectiveName.engine: .block(.transcodeEngine, arguments: 0...1, repeatable: true),
+        ],
+        .ingestInput: [
+            DirectiveName.type: single,
+            DirectiveName.url: single,
+        ],
+        .transcodeEngine: [
+            DirectiveName.enabled: single,
+            DirectiveName.vcodec: single,
+            DirectiveName.vbitrate: single,
+            DirectiveName.vfps: single,
+            DirectiveName.vwidth: single,
+            DirectiveName.vheight: single,
+            DirectiveName.vthreads: single,
+            DirectiveName.vprofile: single,
+            DirectiveName.vpreset: single,
+            DirectiveName.vparams: .block(.encoderParameters, arguments: 0...0, repeatable: false),
+            DirectiveName.acodec: single,
+            DirectiveName.abitrate: single,
+            DirectiveName.asampleRate: single,
+            DirectiveName.achannels: single,
+            DirectiveName.aparams: .block(.encoderParameters, arguments: 0...0, repeatable: false),
+            DirectiveName.iformat: single,
+            DirectiveName.oformat: single,
+            DirectiveName.output: single,
+        ].merging(planned(plannedEngine)) { known, _ in known },
         .cluster: [
             DirectiveName.mode: single,
             DirectiveName.origin: .setting(arguments: 1...Int.max, repeatable: false),

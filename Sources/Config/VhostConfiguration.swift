@@ -32,6 +32,10 @@ public struct VhostConfiguration: Sendable, Hashable {
     public var cluster = ClusterConfiguration()
     /// Pushing each published stream to other servers (SRS `forward { }`).
     public var forward = ForwardConfiguration()
+    /// In-process renditions of published streams (SRS `transcode [scope] { }`, repeatable).
+    public var transcodes: [TranscodeConfiguration] = []
+    /// Inputs libav reads and publishes as live streams (SRS `ingest ID { }`).
+    public var ingests: [IngestConfiguration] = []
     /// The `vhost` block as written, or `nil` when the vhost was not in the file (the implied default vhost).
     /// Compared by content, not by line, like every `ConfigDirective`.
     public var raw: ConfigDirective?
