@@ -84,7 +84,8 @@ extension ConfigDecoder {
             engine.videoBitrate = try Self.integer(setting, in: TranscodeEngineConfiguration.bitrateRange)
         }
         if let setting = block.first(DirectiveName.vfps) {
-            engine.videoFPS = try Self.decimal(setting, in: TranscodeEngineConfiguration.fpsRange)
+            let fps = try Self.decimal(setting, in: 0...TranscodeEngineConfiguration.fpsRange.upperBound)
+            engine.videoFPS = fps == 0 ? nil : fps
         }
         // SRS writes 0 for "keep the source's"; so does Headwater.
         if let setting = block.first(DirectiveName.vwidth) {

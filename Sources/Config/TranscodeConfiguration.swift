@@ -69,7 +69,7 @@ public struct TranscodeEngineConfiguration: Sendable, Hashable {
     public var videoCodec: Codec = .copy
     /// Kilobits per second (`vbitrate`); `nil` leaves the encoder's default.
     public var videoBitrate: Int?
-    /// Frames per second (`vfps`); `nil` keeps the source's rate.
+    /// Frames per second (`vfps`); `nil` (or 0) keeps the source's rate.
     public var videoFPS: Double?
     /// Picture size (`vwidth`, `vheight`); when one is missing it follows the source's aspect ratio.
     public var videoWidth: Int?

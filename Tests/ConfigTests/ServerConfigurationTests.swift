@@ -315,7 +315,6 @@ struct ServerConfigurationTests {
                 "conf/srs.conf:2: directive 'rtc_server' is not supported by headwater and is ignored",
                 "conf/srs.conf:6: directive 'heartbeat' is not implemented yet by headwater and is ignored",
                 "conf/srs.conf:10: directive 'atc' is not supported by headwater and is ignored",
-                "conf/srs.conf:11: directive 'transcode' is not implemented yet by headwater and is ignored",
                 "conf/srs.conf:13: directive 'send_min_interval' is not supported by headwater and is ignored",
                 "conf/srs.conf:14: directive 'send_min_interval' is not supported by headwater and is ignored",
                 // hls belongs in a vhost; at the top level it is simply unknown.
@@ -324,8 +323,8 @@ struct ServerConfigurationTests {
         )
         #expect(
             warnings.map(\.reason) == [
-                .unsupported, .unsupported, .notImplementedYet, .unsupported, .notImplementedYet, .unsupported,
-                .unsupported, .unsupported,
+                .unsupported, .unsupported, .notImplementedYet, .unsupported, .unsupported, .unsupported,
+                .unsupported,
             ]
         )
         #expect(warnings[1].directive == "rtc_server")
