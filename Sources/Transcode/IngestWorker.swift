@@ -129,6 +129,8 @@ final class IngestWorker {
                 if session.isStopped { return }
                 try publish(mapped)
             }
+            // A live input's reads wait on the network: what one read gave goes out at once.
+            if !isFile { flush() }
         }
     }
 

@@ -70,6 +70,27 @@ import Testing
         try await outputs.shutdown()
     }
 
+    @Test func aStreamThatEndsReconnectsAndItsTimestampsGoOn() async throws {
+        let directory = try IngestSamples.temporaryDirectory()
+        let short = try IngestSamples.shortSample(seconds: 1, in: directory)
+        let outputs = CollectingOutputs()
+        // A stream is not paced: the file is read at once, ends, and is reopened after 0.5 s.
+        let session = session(.testing(type: .stream, url: short), outputs: outputs)
+        session.start()
+        let reconnected = try await eventually(timeout: .seconds(3)) {
+            session.snapshot.restarts >= 1
+                && (outputs.publishers(url).first?.packets.map(\.timestamp).max() ?? 0) > 1_200
+        }
+        session.stop()
+        #expect(session.join(timeout: .seconds(1)))
+        #expect(reconnected)
+        let packets = try #require(outputs.publishers(url).first).packets
+        let video = frames(packets, .video)
+        #expect(zip(video, video.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(outputs.publishers(url).count == 1)
+        try await outputs.shutdown()
+    }
+
     @Test func aMissingStreamReconnectsWithBackoff() async throws {
         let outputs = CollectingOutputs()
         let session = session(.testing(type: .stream, url: "/nonexistent/live.flv"), outputs: outputs)
