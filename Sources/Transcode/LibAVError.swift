@@ -1,4 +1,4 @@
-public import CLibAV
+import CLibAV
 
 /// A libav call that failed, with libav's own message (`av_strerror`), or a failure of Headwater's
 /// use of libav (an unsupported stream, a missing codec).
