@@ -81,8 +81,9 @@ struct SourceMedia {
                 let base = withUnsafePointer(to: frame.pointer.pointee.data) {
                     $0.withMemoryRebound(to: UnsafeMutablePointer<UInt8>?.self, capacity: 8) { $0[plane]! }
                 }
+                // Stripes that move from frame to frame: something for the encoder to predict.
                 for y in 0..<rows {
-                    for x in 0..<columns { base[y * lineSize + x] = UInt8(truncatingIfNeeded: x + y * 2 + index * 5 + plane * 60) }
+                    (base + y * lineSize).update(repeating: UInt8(truncatingIfNeeded: y * 2 + index * 5 + plane * 60), count: columns)
                 }
             }
             frame.pointer.pointee.pts = Int64(index)

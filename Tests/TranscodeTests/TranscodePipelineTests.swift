@@ -76,6 +76,70 @@ import Testing
         #expect(zip(media, media.dropFirst()).allSatisfy { $0.timestamp <= $1.timestamp })
     }
 
+    @Test func userBFramesKeepTimestampsValid() throws {
+        let engine = Self.engine {
+            $0.videoCodec = .encode("libx264")
+            $0.videoPreset = "ultrafast"
+            $0.videoParameters = [.init(name: "x264-params", value: "bframes=2", location: Self.location), .init(name: "bf", value: "2", location: Self.location)]
+            $0.audioCodec = .drop
+        }
+        let pipeline = try TranscodePipeline(engine: engine)
+        var out: [MediaPacket] = []
+        for packet in Self.source { out += try pipeline.process(packet) }
+        out += try pipeline.drain()
+        #expect(pipeline.usesBFrames)
+        let video = Self.frames(out, .video)
+        #expect(video.count == 60)
+        #expect(video.allSatisfy { $0.timestamp >= 0 && $0.presentationTime >= $0.timestamp })
+        #expect(zip(video, video.dropFirst()).allSatisfy { $0.timestamp <= $1.timestamp })
+        #expect(video.contains { $0.presentationTime > $0.timestamp })
+        let source = Self.frames(Self.source, .video)
+        #expect(video.filter(\.isKeyframe).map(\.presentationTime) == source.filter(\.isKeyframe).map(\.presentationTime).sorted())
+        #expect(Set(video.map(\.presentationTime)) == Set(source.map(\.presentationTime)))
+    }
+
+    @Test func audioIsResampledAndRemixed() throws {
+        let engine = Self.engine {
+            $0.videoCodec = .copy
+            $0.audioCodec = .encode("aac")
+            $0.audioSampleRate = 22_050
+            $0.audioChannels = 1
+            $0.audioBitrate = 32
+        }
+        let out = try Self.run(engine, Self.source)
+        let header = try #require(out.first { $0.kind == .audio && $0.isSequenceHeader })
+        let info = try #require(LiveAudioInfo.parse(header.payload))
+        #expect(info.sampleRate == 22_050 && info.channels == 1)
+        let audio = Self.frames(out, .audio)
+        let sourceAudio = Self.frames(Self.source, .audio)
+        // 1024 samples at 22.05 kHz last twice as long: half as many packets, on the same clock.
+        #expect(abs(audio.count - sourceAudio.count / 2) <= 1)
+        let first = try #require(audio.first?.timestamp)
+        let sourceFirst = try #require(sourceAudio.first { $0.timestamp >= first - 30 }?.timestamp)
+        #expect(abs(first - sourceFirst) <= 30)
+        if let last = audio.last?.timestamp, let sourceLast = sourceAudio.last?.timestamp {
+            #expect(abs(last - sourceLast) <= 50)
+        }
+    }
+
+    @Test func hdSourceGivesA640x360Rendition() throws {
+        let source = try SourceMedia(width: 1280, height: 720, frames: 10, gop: 5).packets()
+        let engine = Self.engine {
+            $0.videoCodec = .encode("libx264")
+            $0.videoWidth = 640
+            $0.videoHeight = 360
+            $0.videoBitrate = 500
+            $0.videoPreset = "ultrafast"
+            $0.audioCodec = .encode("aac")
+        }
+        let out = try Self.run(engine, source)
+        let header = try #require(out.first { $0.kind == .video && $0.isSequenceHeader })
+        let info = try #require(LiveVideoInfo.parse(sequenceHeader: header.payload))
+        #expect(info.codec.lowercased().contains("avc") || info.codec.lowercased().contains("264"))
+        #expect(info.width == 640 && info.height == 360)
+        #expect(Self.frames(out, .video).filter(\.isKeyframe).count == 2)
+    }
+
     @Test func missingHeightFollowsTheSourceAspect() throws {
         let engine = Self.engine {
             $0.videoCodec = .encode("libx264")
