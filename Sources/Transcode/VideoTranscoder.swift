@@ -192,7 +192,8 @@ final class VideoTranscoder {
         context.pointee.max_b_frames = 0
         context.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
         if let bitrate = engine.videoBitrate { context.pointee.bit_rate = Int64(bitrate) * 1000 }
-        if let threads = engine.videoThreads { context.pointee.thread_count = Int32(threads) }
+        // No `vthreads`: libav picks (0 = as many as the machine has), not libav's single-thread default.
+        context.pointee.thread_count = Int32(engine.videoThreads ?? 0)
         // No scene-cut key frames of the encoder's own (x264 and the encoders that honour it).
         try? encoder.setOption("sc_threshold", "0")
         try? encoder.setOption("forced-idr", "1")

@@ -130,12 +130,13 @@ import Testing
             $0.videoHeight = 360
             $0.videoBitrate = 500
             $0.videoPreset = "ultrafast"
+            $0.videoProfile = "baseline"
             $0.audioCodec = .encode("aac")
         }
         let out = try Self.run(engine, source)
         let header = try #require(out.first { $0.kind == .video && $0.isSequenceHeader })
         let info = try #require(LiveVideoInfo.parse(sequenceHeader: header.payload))
-        #expect(info.codec.lowercased().contains("avc") || info.codec.lowercased().contains("264"))
+        #expect(info.codec == "H264" && info.profile?.hasSuffix("Baseline") == true, "\(info)")
         #expect(info.width == 640 && info.height == 360)
         #expect(Self.frames(out, .video).filter(\.isKeyframe).count == 2)
     }
