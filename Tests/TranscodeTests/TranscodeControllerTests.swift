@@ -103,4 +103,37 @@ struct RegistryOutputs: TranscodeOutputs {
         #expect(ended)
         await controller.shutdown()
     }
+
+    @Test func republishRestartsTheEngines() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let registry = StreamRegistry()
+        let vhost = try Self.vhost()
+        let controller = TranscodeController(
+            registry: registry, outputs: RegistryOutputs(registry: registry, group: group), logger: Logger(label: "t"),
+            vhost: { _ in vhost }, rtmpPort: { 1935 })
+        registry.addPublishObserver(controller)
+        let loop = group.next()
+        for round in 0..<2 {
+            let session = try await registry.publish(Self.source, configuration: LiveStreamConfiguration(), on: loop).get()
+            try await loop.submit {
+                session.append(packet(.video, 0, header: true))
+                session.append(packet(.video, Int64(round) * 1000, key: true))
+                session.flush()
+            }.get()
+            var published = false
+            for _ in 0..<100 where !published {
+                try await Task.sleep(for: .milliseconds(20))
+                published = registry.stream(for: Self.rendition)?.isPublishing == true
+            }
+            #expect(published, "round \(round)")
+            try await loop.submit { session.finish() }.get()
+            var ended = false
+            for _ in 0..<100 where !ended {
+                try await Task.sleep(for: .milliseconds(20))
+                ended = registry.stream(for: Self.rendition)?.isPublishing != true
+            }
+            #expect(ended, "round \(round)")
+        }
+        await controller.shutdown()
+    }
 }
