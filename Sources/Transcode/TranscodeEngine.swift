@@ -127,6 +127,7 @@ final class TranscodeEngine: @unchecked Sendable {
         var backoff = Self.initialBackoff
         var startedAt = Date()
         var needsHeaders = false
+        var notedBFrames = false
         loop: while true {
             condition.lock()
             while queue.isEmpty, !inputEnded, !stopped { condition.wait() }
@@ -171,6 +172,10 @@ final class TranscodeEngine: @unchecked Sendable {
                 continue loop
             }
             deliver(out)
+            if !notedBFrames, let pipeline = stage as? TranscodePipeline, pipeline.usesBFrames {
+                notedBFrames = true
+                logger.notice("transcode engine has B-frames (vparams): output DTS trails PTS; key frames still follow the source")
+            }
         }
         let sink = self.sink
         let exited = self.exited
