@@ -141,6 +141,33 @@ import Testing
         #expect(Self.frames(out, .video).filter(\.isKeyframe).count == 2)
     }
 
+    @Test func sourceSizeChangeKeepsTheRendition() throws {
+        // The publisher restarts its encoder at another size: new sequence headers mid-stream.
+        let second = try SourceMedia(width: 160, height: 96, frames: 30).packets().map { packet -> MediaPacket in
+            var packet = packet
+            packet.timestamp += 3_000
+            return packet
+        }
+        let engine = Self.engine {
+            $0.videoCodec = .encode("libx264")
+            $0.videoWidth = 200
+            $0.videoHeight = 150
+            $0.videoPreset = "ultrafast"
+            $0.audioCodec = .encode("aac")
+        }
+        let input = Self.source + second
+        let out = try Self.run(engine, input)
+        let headers = out.filter { $0.kind == .video && $0.isSequenceHeader }
+        #expect(headers.count == 1)
+        let info = try #require(headers.first.flatMap { LiveVideoInfo.parse(sequenceHeader: $0.payload) })
+        #expect(info.width == 200 && info.height == 150)
+        let video = Self.frames(out, .video)
+        #expect(video.count == 90)
+        #expect(video.filter(\.isKeyframe).map(\.presentationTime) == Self.frames(input, .video).filter(\.isKeyframe).map(\.presentationTime))
+        let audio = Self.frames(out, .audio)
+        #expect(audio.contains { $0.timestamp >= 3_000 })
+    }
+
     @Test func missingHeightFollowsTheSourceAspect() throws {
         let engine = Self.engine {
             $0.videoCodec = .encode("libx264")
