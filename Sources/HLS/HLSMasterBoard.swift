@@ -70,7 +70,7 @@ struct HLSMasterBoard {
     private static func variant(
         _ status: HLSVariantStatus, bandwidthHint: Int?, listedBy paths: HLSPaths, at listing: String
     ) -> HLSMasterPlaylist.Variant {
-        // Whole frames per thousand seconds: the rate measured over whole segments wobbles in the last digits.
+        // Three decimals, as §4.3.4.2 allows: finer digits would only make the master change more often.
         let frameRate = status.frameRate.map { ($0 * 1000).rounded() / 1000 }
         return HLSMasterPlaylist.Variant(
             uri: paths.uri(of: status.paths.playlist, listedIn: listing),

@@ -208,7 +208,7 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
         if packet.kind == .video, packet.isKeyframe {
             if !segmenter.alignsToGrid, let membership = ladderMembership, membership() { segmenter.alignsToGrid = true }
             // Only keyframes can cut, so only they need their presentation time.
-            if segmenter.alignsToGrid { frame.pts = packet.timestamp + Self.compositionTime(of: packet) }
+            if segmenter.alignsToGrid { frame.pts = packet.presentationTime }
         }
         if packet.kind == .video, remuxer.excludesVideo { return }
         if packet.kind == .audio, remuxer.excludesAudio { return }
@@ -237,13 +237,6 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
             segment!.lastVideoDTS = packet.timestamp
         }
         if segment!.buffer.readableBytes >= Self.chunkSize { sendChunk() }
-    }
-
-    /// The composition time offset of an H.264/H.265 frame (0 for other codecs or a damaged header).
-    static func compositionTime(of packet: MediaPacket) -> Int64 {
-        var payload = packet.payload
-        guard let header = try? payload.readVideoTagHeader(), header.hasCompositionTimeField else { return 0 }
-        return Int64(header.compositionTime)
     }
 
     /// ffmpeg and OBS announce their tracks in `onMetaData`: wait for the video header rather than cut an

@@ -113,6 +113,34 @@ import Testing
         #expect(renditionCuts == sourceCuts.filter { $0 > late.firstPTS })
     }
 
+    @Test func aRenditionWhoseLadderIsKnownOnlyAfterItStartsStillCutsOnTheGrid() throws {
+        guard let packets = try samplePackets() else { return }
+        let known = Flag()
+        var configuration = HLSConfiguration()
+        configuration.enabled = true
+        configuration.fragment = .seconds(3)
+        configuration.path = folder.path
+        let fixed = configuration
+        let members = HLSLadder(source: source, renditions: [.init(key: low)])
+        let controller = HLSController(
+            registry: registry, logger: Logger(label: "test"), ladder: { _ in known.value ? members : nil }) { _ in fixed }
+        registry.addPublishObserver(controller)
+        let late = try Self.lateStart(packets)
+        let future = registry.publish(low, configuration: LiveStreamConfiguration(timeJitter: .off), on: loop)
+        loop.run()
+        let session = try future.wait()
+        loop.run()
+        // The transcoder registers the ladder after the rendition's publish began, before its first keyframe.
+        known.set()
+        for packet in late.packets { session.append(packet) }
+        session.flush()
+        session.finish()
+        loop.run()
+        waitUntil { text("live/cam_low.m3u8").contains("#EXTINF") }
+        settle()
+        #expect(boundaries(text("live/cam_low.m3u8"), start: late.firstPTS) == [4_080, 6_080])
+    }
+
     @Test func withoutALadderTheLateStreamCutsOnItsOwnClock() throws {
         guard let packets = try samplePackets() else { return }
         _ = controller(ladder: false)
@@ -175,4 +203,11 @@ import Testing
         let milliseconds = all.reduce(0) { $0 + $1.milliseconds }
         return Int((Double(bytes) * 8000 / Double(milliseconds)).rounded(.up))
     }
+}
+
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isSet = false
+    var value: Bool { lock.withLock { isSet } }
+    func set() { lock.withLock { isSet = true } }
 }
