@@ -30,6 +30,9 @@ struct HLSMasterBoard {
     private struct Written {
         var path: String
         var text: String
+        /// The ladder the text was made for: a rendition that ends after its ladder was forgotten (the
+        /// transcode stopped) still leaves the master.
+        var ladder: HLSLadder
     }
 
     private(set) var variants: [StreamKey: HLSVariantStatus] = [:]
@@ -44,12 +47,13 @@ struct HLSMasterBoard {
         if status == nil, let old = written.removeValue(forKey: key) {
             return .remove(path: old.path)
         }
-        guard let ladder, ladder.contains(key) else { return nil }
+        let known = status == nil ? written.values.first { $0.ladder.contains(key) }?.ladder : nil
+        guard let ladder = ladder ?? known, ladder.contains(key) else { return nil }
         guard let master = master(for: ladder), let source = variants[ladder.source] else { return nil }
         let path = source.paths.masterPlaylist
         let text = master.render()
         guard written[ladder.source]?.text != text else { return nil }
-        written[ladder.source] = Written(path: path, text: text)
+        written[ladder.source] = Written(path: path, text: text, ladder: ladder)
         return .write(path: path, text: text)
     }
 

@@ -85,6 +85,14 @@ import Testing
             return
         }
         #expect(!without.contains("cam_mid"))
+        // The transcode stopped (no ladder any more): a rendition that ends still leaves the master.
+        _ = board.update(low, status: try status(low), ladder: ladder)
+        #expect(board.writtenText(for: source)?.contains("cam_low") == true)
+        guard case .write(_, let alone)? = board.update(low, status: nil, ladder: nil) else {
+            Issue.record("no rewrite")
+            return
+        }
+        #expect(!alone.contains("cam_low"))
         #expect(board.update(source, status: nil, ladder: ladder) == .remove(path: "live/cam_abr.m3u8"))
         #expect(board.writtenText(for: source) == nil)
     }
