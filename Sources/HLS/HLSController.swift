@@ -11,6 +11,9 @@ import NIOCore
 ///
 /// Sequence numbers continue across the sinks of one stream (and across restarts, from the playlist left
 /// on disk), so a segment name is never reused for different media: segments are served as immutable.
+///
+/// Streams in an adaptive ladder cut segments on the shared PTS grid, and the source's output also keeps a
+/// master playlist (`<playlist>_abr.m3u8`) listing the source, then each rendition with a segment.
 public final class HLSController: LivePublishObserver, Sendable {
     private struct Entry {
         let sink: HLSSink
@@ -24,6 +27,8 @@ public final class HLSController: LivePublishObserver, Sendable {
         var entries: [StreamKey: Entry] = [:]
         /// The next sequence number per stream whose sink has finished; bounded.
         var sequences: [StreamKey: Int] = [:]
+        /// The ladders' variants and masters; holds only streams with an entry.
+        var masters = HLSMasterBoard()
     }
 
     /// How many finished streams' sequence numbers are remembered.
@@ -34,17 +39,22 @@ public final class HLSController: LivePublishObserver, Sendable {
     private let lookup: @Sendable (StreamKey) -> HLSConfiguration?
     private let state = NIOLockedValueBox(State())
     private let observer: (any HLSObserver)?
+    private let ladder: @Sendable (StreamKey) -> HLSLadder?
 
     /// - Parameters:
     ///   - observer: told of every segment written and listed (the `on_hls` hook).
+    ///   - ladder: The adaptive ladder a stream (source or rendition) belongs to now, or `nil`; asked often,
+    ///     from any thread, so it must be cheap and must not call back into the controller.
     ///   - configuration: The HLS settings for a stream's vhost now (reloads apply to new publishes).
     public init(
         registry: StreamRegistry, logger: Logger, observer: (any HLSObserver)? = nil,
+        ladder: @escaping @Sendable (StreamKey) -> HLSLadder? = { _ in nil },
         configuration: @escaping @Sendable (StreamKey) -> HLSConfiguration?
     ) {
         self.registry = registry
         self.logger = logger
         self.observer = observer
+        self.ladder = ladder
         self.lookup = configuration
     }
 
@@ -75,6 +85,12 @@ public final class HLSController: LivePublishObserver, Sendable {
         sinkBox.withLockedValue { $0 = sink }
         sink.onFinished = { [weak self] sink in self?.finished(sink) }
         sink.onDisconnectRequest = { [weak stream] in stream?.disconnectPublisher() }
+        let ladder = self.ladder
+        sink.ladderMembership = { ladder(key) != nil }
+        sink.onStatus = { [weak self, weak sink] status in
+            guard let self, let sink else { return }
+            self.report(status, from: sink)
+        }
         state.withLockedValue { $0.entries[key] = Entry(sink: sink, writer: writer, sinkBox: sinkBox, subscription: nil) }
         let subscription = registry.subscribe(sink, to: key, configuration: LiveStreamConfiguration())
         state.withLockedValue { $0.entries[key]?.subscription = subscription }
@@ -102,9 +118,36 @@ public final class HLSController: LivePublishObserver, Sendable {
         state.withLockedValue { Array($0.entries.keys) }
     }
 
+    /// A sink's output changed: rewrite its ladder's master if its text changed.
+    private func report(_ status: HLSVariantStatus, from sink: HLSSink) {
+        let ladder = self.ladder(sink.key)
+        state.withLockedValue { state in
+            // A report that arrives after the sink finished must not bring its variant back.
+            guard let entry = state.entries[sink.key], entry.sink === sink else { return }
+            let change = state.masters.update(sink.key, status: status, ladder: ladder)
+            // Submitted under the lock: two sinks' reports reach the source's writer in the board's order.
+            if let change, let ladder { Self.apply(change, writer: state.entries[ladder.source]?.writer) }
+        }
+    }
+
+    private static func apply(_ change: HLSMasterBoard.Change, writer: HLSFileWriter?) {
+        guard let writer else { return }
+        switch change {
+        case .write(let path, let text): writer.writePlaylist(text, to: path)
+        case .remove(let path): writer.remove([path])
+        }
+    }
+
     private func finished(_ sink: HLSSink) {
+        let ladder = self.ladder(sink.key)
         let subscription = state.withLockedValue { state -> LiveSubscription? in
             guard let entry = state.entries[sink.key], entry.sink === sink else { return nil }
+            // The source's master goes with its playlist; a rendition leaves its ladder's master.
+            switch state.masters.update(sink.key, status: nil, ladder: ladder) {
+            case .remove(let path)?: entry.writer.remove([path])
+            case let change?: if let ladder { Self.apply(change, writer: state.entries[ladder.source]?.writer) }
+            case nil: break
+            }
             state.entries[sink.key] = nil
             if state.sequences.count >= Self.rememberedStreams, let any = state.sequences.keys.first {
                 state.sequences[any] = nil

@@ -28,14 +28,28 @@ public struct HLSPaths: Sendable {
         return (try? segmentTemplate.expand(values)) ?? "\(key.stream)-\(sequence).ts"
     }
 
+    /// The master playlist of an adaptive ladder whose source this stream is, relative to `hls_path`: the
+    /// playlist's name without `.m3u8`, then `_abr.m3u8` (`live/cam.m3u8` gives `live/cam_abr.m3u8`).
+    public var masterPlaylist: String {
+        let suffix = ".m3u8"
+        let stem = playlist.hasSuffix(suffix) ? String(playlist.dropLast(suffix.count)) : playlist
+        return stem + "_abr" + suffix
+    }
+
     /// The URI the playlist uses for a segment: `hls_entry_prefix` plus its path, or its path relative to
     /// the playlist's folder.
     public func uri(forSegment path: String) -> String {
+        uri(of: path, listedIn: playlist)
+    }
+
+    /// The URI a playlist at `listing` uses for the file at `path` (both relative to `hls_path`):
+    /// `hls_entry_prefix` plus the path, or the path relative to the listing's folder.
+    public func uri(of path: String, listedIn listing: String) -> String {
         if !entryPrefix.isEmpty {
             let prefix = entryPrefix.hasSuffix("/") ? String(entryPrefix.dropLast()) : entryPrefix
             return prefix + "/" + Self.trimmed(path)
         }
-        return Self.relative(Self.trimmed(path), from: Self.folder(of: Self.trimmed(playlist)))
+        return Self.relative(Self.trimmed(path), from: Self.folder(of: Self.trimmed(listing)))
     }
 
     /// `path` as seen from `folder`, both relative to the same root, with `..` where they part.

@@ -4,6 +4,11 @@
 /// video) and ends on the first one after `fragment` (`fragment × aofRatio` for audio-only streams). A
 /// timestamp jump, a republish or a codec change closes the segment at once and marks the next one as a
 /// discontinuity, so no segment ever spans a jump and no duration is absurd.
+///
+/// A member of an adaptive ladder (`alignsToGrid`) cuts on the absolute presentation-time grid instead: a
+/// segment ends at the first random-access point whose PTS lies in a later `fragment` cell than the PTS that
+/// opened it. Renditions whose keyframes sit at the source's keyframe PTS then cut at the same instants as
+/// the source whatever keyframe each started on, which is what lets players switch between them.
 public struct HLSSegmenter: Sendable {
     public struct Settings: Sendable, Hashable {
         /// Target segment length, milliseconds.
@@ -37,11 +42,16 @@ public struct HLSSegmenter: Sendable {
         public var dts: Int64
         /// A video keyframe (audio frames are always random-access points).
         public var isKeyframe: Bool
+        /// Presentation timestamp, milliseconds: DTS plus the composition time offset (FLV 10.1 §E.4.3.1
+        /// CompositionTime); only the grid of a ladder member reads it.
+        public var pts: Int64
 
-        public init(track: Track, dts: Int64, isKeyframe: Bool = false) {
+        /// - Parameter pts: the presentation time; `nil` when it equals the decode time (audio, no B-frames).
+        public init(track: Track, dts: Int64, isKeyframe: Bool = false, pts: Int64? = nil) {
             self.track = track
             self.dts = dts
             self.isKeyframe = isKeyframe
+            self.pts = pts ?? dts
         }
     }
 
@@ -62,8 +72,13 @@ public struct HLSSegmenter: Sendable {
     public var settings: Settings
     /// Whether the stream has video: decides what a random-access point is and which ratio applies.
     public var hasVideo: Bool
+    /// Cut on the absolute PTS grid (an adaptive ladder member) rather than `fragment` after the segment's
+    /// start. Only random-access points cut on the grid, whatever `waitKeyframe` says: a cut anywhere else
+    /// would not line up with the other renditions.
+    public var alignsToGrid = false
 
     private var segmentStart: Int64?
+    private var segmentStartPTS: Int64 = 0
     private var lastVideoDTS: Int64?
     private var lastAudioDTS: Int64?
     private var lastDelta: Int64 = 0
@@ -110,7 +125,11 @@ public struct HLSSegmenter: Sendable {
             return .append
         }
         let limit = hasVideo ? settings.fragment : Int64((Double(settings.fragment) * settings.aofRatio).rounded())
-        if elapsed >= limit, canStart(frame) || (!settings.waitKeyframe && frame.track == .video) {
+        if alignsToGrid {
+            if canStart(frame), Self.cell(frame.pts, size: limit) > Self.cell(segmentStartPTS, size: limit) {
+                return begin(frame, closing: elapsed)
+            }
+        } else if elapsed >= limit, canStart(frame) || (!settings.waitKeyframe && frame.track == .video) {
             return begin(frame, closing: elapsed)
         }
         if elapsed >= settings.hardLimit, frame.track == (hasVideo ? .video : .audio) {
@@ -147,6 +166,7 @@ public struct HLSSegmenter: Sendable {
         let discontinuity = discontinuityPending
         discontinuityPending = false
         segmentStart = frame.dts
+        segmentStartPTS = frame.pts
         record(frame)
         if let duration { return .cut(duration: max(0, duration), discontinuity: discontinuity) }
         return .open(discontinuity: discontinuity)
@@ -167,6 +187,12 @@ public struct HLSSegmenter: Sendable {
         if frame.track == primary, let previous, frame.dts > previous {
             lastDelta = min(frame.dts - previous, 1_000)
         }
+    }
+
+    /// The grid cell `time` falls in: floor division, so times before zero land in negative cells.
+    static func cell(_ time: Int64, size: Int64) -> Int64 {
+        let size = max(1, size)
+        return time >= 0 ? time / size : -((-time + size - 1) / size)
     }
 
     private mutating func resetClock() {

@@ -23,6 +23,12 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
     var onFinished: (@Sendable (HLSSink) -> Void)?
     /// Closes the publisher, for `hls_on_error disconnect`; on `eventLoop`.
     var onDisconnectRequest: (@Sendable () -> Void)?
+    /// Whether the stream is in an adaptive ladder now (then segments are cut on the PTS grid); asked at
+    /// each publish and, until it says yes, at each keyframe, since a rendition may start before its ladder
+    /// is known.
+    var ladderMembership: (@Sendable () -> Bool)?
+    /// Told the output's state for the master playlist after each playlist is on disk; on the writer's queue.
+    var onStatus: (@Sendable (HLSVariantStatus) -> Void)?
 
     private struct OpenSegment {
         var sequence: Int
@@ -31,6 +37,9 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
         var date: Date
         var discontinuity: Bool
         var written = 0
+        var videoFrames = 0
+        var firstVideoDTS: Int64?
+        var lastVideoDTS: Int64 = 0
     }
 
     private enum Phase {
@@ -119,6 +128,7 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
             // numbering on, and remove the old segments now rather than never.
             writer.remove(window.allSegments.map(\.path))
             window = HLSWindow(window: window.window, minimumTargetDuration: window.minimumTargetDuration)
+            reportStatus()
         }
         if publishes > 0 || phase == .disposing {
             segmenter.markDiscontinuity()
@@ -132,6 +142,7 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
         firstAudioDTS = nil
         remuxer = Self.makeRemuxer(configuration)
         segmenter.hasVideo = false
+        segmenter.alignsToGrid = ladderMembership?() ?? false
     }
 
     private func unpublished() {
@@ -192,8 +203,13 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
             pausedUntil = nil
         }
         updateTracks(packet)
-        let frame = HLSSegmenter.Frame(
+        var frame = HLSSegmenter.Frame(
             track: packet.kind == .video ? .video : .audio, dts: packet.timestamp, isKeyframe: packet.isKeyframe)
+        if packet.kind == .video, packet.isKeyframe {
+            if !segmenter.alignsToGrid, let membership = ladderMembership, membership() { segmenter.alignsToGrid = true }
+            // Only keyframes can cut, so only they need their presentation time.
+            if segmenter.alignsToGrid { frame.pts = packet.presentationTime }
+        }
         if packet.kind == .video, remuxer.excludesVideo { return }
         if packet.kind == .audio, remuxer.excludesAudio { return }
         switch segmenter.place(frame) {
@@ -214,6 +230,12 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
         }
         guard segment != nil else { return }
         remux(packet, into: &segment!.buffer)
+        // Frames at the DTS of the previous one (an end-of-sequence tag) are not pictures of their own.
+        if packet.kind == .video, segment!.firstVideoDTS == nil || packet.timestamp > segment!.lastVideoDTS {
+            segment!.videoFrames += 1
+            if segment!.firstVideoDTS == nil { segment!.firstVideoDTS = packet.timestamp }
+            segment!.lastVideoDTS = packet.timestamp
+        }
         if segment!.buffer.readableBytes >= Self.chunkSize { sendChunk() }
     }
 
@@ -297,7 +319,7 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
         remuxer.flush(into: &open.buffer)
         segment = open
         sendChunk()
-        guard segment != nil else { return }
+        guard let sent = segment else { return }
         segment = nil
         let finalPath = paths.segment(sequence: open.sequence, duration: duration, date: open.date)
         writer.closeSegment(temporaryPath: open.temporaryPath, finalPath: finalPath)
@@ -305,9 +327,11 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
         let expired = window.append(
             HLSWindow.Segment(
                 sequence: open.sequence, path: finalPath, uri: paths.uri(forSegment: finalPath), duration: duration,
-                programDateTime: open.date, discontinuity: open.discontinuity))
+                programDateTime: open.date, discontinuity: open.discontinuity, bytes: sent.written,
+                videoFrames: sent.videoFrames, videoSpan: sent.lastVideoDTS - (sent.firstVideoDTS ?? sent.lastVideoDTS)))
         if configuration.cleanup { writer.remove(expired.map(\.path)) }
         writer.writePlaylist(window.playlist().render(), to: paths.playlist)
+        reportStatus()
         announce(sequence: open.sequence, path: finalPath, duration: duration)
         logger.debug(
             "hls segment",
@@ -327,6 +351,17 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
             Counter(label: "headwater_hls_segments_written_total").increment()
             observer?.hlsDidWriteSegment(record)
         }
+    }
+
+    /// Hands the output's state to the master playlist once the writes before it are done.
+    private func reportStatus() {
+        guard let onStatus else { return }
+        let size = remuxer.videoSize
+        let status = HLSVariantStatus(
+            paths: paths, root: writer.root, listedSegments: window.segments.count, peakBitRate: window.peakBitRate,
+            averageBitRate: window.averageBitRate, width: size?.width, height: size?.height, codecs: remuxer.codecs,
+            frameRate: window.frameRate)
+        writer.whenIdle { onStatus(status) }
     }
 
     // MARK: Failures

@@ -17,14 +17,26 @@ public struct HLSWindow: Sendable {
         public var duration: Int64
         public var programDateTime: Date?
         public var discontinuity: Bool
+        /// Bytes in the file, for the master playlist's bit rates.
+        public var bytes: Int
+        /// Video frames in the segment, for the master playlist's frame rate.
+        public var videoFrames: Int
+        /// Milliseconds from the first video frame's DTS to the last one's: `videoFrames - 1` intervals.
+        public var videoSpan: Int64
 
-        public init(sequence: Int, path: String, uri: String, duration: Int64, programDateTime: Date?, discontinuity: Bool) {
+        public init(
+            sequence: Int, path: String, uri: String, duration: Int64, programDateTime: Date?, discontinuity: Bool,
+            bytes: Int = 0, videoFrames: Int = 0, videoSpan: Int64 = 0
+        ) {
             self.sequence = sequence
             self.path = path
             self.uri = uri
             self.duration = duration
             self.programDateTime = programDateTime
             self.discontinuity = discontinuity
+            self.bytes = bytes
+            self.videoFrames = videoFrames
+            self.videoSpan = videoSpan
         }
     }
 
@@ -66,6 +78,32 @@ public struct HLSWindow: Sendable {
             expired.append(retired.removeFirst())
         }
         return expired
+    }
+
+    /// The highest bit rate of a listed segment, bits per second (RFC 8216 §4.3.4.2 BANDWIDTH); 0 when none.
+    public var peakBitRate: Int {
+        segments.filter { $0.duration > 0 }.map { Self.bitRate(bytes: $0.bytes, milliseconds: $0.duration) }.max() ?? 0
+    }
+
+    /// The bit rate over all listed segments, bits per second (AVERAGE-BANDWIDTH); 0 when none.
+    public var averageBitRate: Int {
+        let duration = segments.reduce(0) { $0 + $1.duration }
+        guard duration > 0 else { return 0 }
+        return Self.bitRate(bytes: segments.reduce(0) { $0 + $1.bytes }, milliseconds: duration)
+    }
+
+    /// Video frames per second over the listed segments, from frame intervals rather than segment
+    /// durations (whose last frame's length is an estimate); `nil` without two video frames in a segment.
+    public var frameRate: Double? {
+        let counted = segments.filter { $0.videoFrames > 1 && $0.videoSpan > 0 }
+        let intervals = counted.reduce(0) { $0 + $1.videoFrames - 1 }
+        let span = counted.reduce(0) { $0 + $1.videoSpan }
+        guard span > 0 else { return nil }
+        return Double(intervals) * 1000 / Double(span)
+    }
+
+    static func bitRate(bytes: Int, milliseconds: Int64) -> Int {
+        Int((Double(bytes) * 8 * 1000 / Double(milliseconds)).rounded(.up))
     }
 
     /// Every segment still on disk (listed or retired), for disposal.
