@@ -13,6 +13,7 @@ import HTTPServer
 import Hooks
 public import Sessions
 import ServiceLifecycle
+public import Transcode
 import UnixSignals
 
 /// The whole server: builds the event loops, the hub and the services from a configuration,
@@ -47,6 +48,10 @@ public final class Application: Sendable {
     public let trafficSampler = TrafficSampler()
     /// SRS's HTTP API (`http_api`).
     let api: HTTPAPI
+    /// In-process renditions of published streams (`transcode`).
+    public let transcodes: TranscodeController
+    /// Files and URLs read with libav and published as live streams (`ingest`).
+    public let ingests: IngestController
 
     /// - Parameters:
     ///   - configuration: the loaded configuration.
@@ -88,7 +93,19 @@ public final class Application: Sendable {
         self.rtmpServer = RTMPServer(
             group: group, registry: registry, settings: configuration.rtmpSettings, logger: logger,
             clients: clients, policy: rtmpPolicy, upstreams: edge)
-        self.hls = HLSController(registry: registry, logger: logger, observer: outputHooks) { key in
+        let rtmpPort = configuration.listen.first?.port ?? UpstreamAddress.defaultPort
+        let engineOutputs = EngineOutputs(
+            registry: registry, group: group, ports: Set(configuration.listen.map(\.port)), logger: logger
+        ) { current.withLockedValue { $0.rtmpSettings } }
+        let transcodes = TranscodeController(
+            registry: registry, outputs: engineOutputs, logger: logger,
+            vhost: { vhost in current.withLockedValue { $0.vhost(named: vhost) } }, rtmpPort: { rtmpPort })
+        self.transcodes = transcodes
+        self.ingests = IngestController(outputs: engineOutputs, logger: logger, rtmpPort: { rtmpPort })
+        self.hls = HLSController(
+            registry: registry, logger: logger, observer: outputHooks,
+            ladder: { key in transcodes.ladder(for: key).map(HLSLadder.init) }
+        ) { key in
             current.withLockedValue { $0.vhost(named: key.vhost).hls }
         }
         registry.addPublishObserver(hls)
@@ -98,6 +115,7 @@ public final class Application: Sendable {
             current.withLockedValue { $0.vhost(named: key.vhost).dvr }
         }
         registry.addPublishObserver(dvr)
+        registry.addPublishObserver(transcodes)
         self.api = Self.makeHTTPAPI(
             registry: registry, clients: clients, sampler: trafficSampler, upstreams: edge, configuration: current)
     }
@@ -110,7 +128,8 @@ public final class Application: Sendable {
         let rtmp = RTMPService(server: rtmpServer, addresses: addresses)
         let reloader = ReloadService(application: self, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: OutputsService(hls: hls, dvr: dvr))
+            .init(service: OutputsService(hls: hls, dvr: dvr)),
+            .init(service: EnginesService(transcodes: transcodes, ingests: ingests, configuration: configuration)),
         ]
         if configuration.httpServer.enabled {
             let bitrates = StreamBitrateService(streams: registry)
@@ -251,6 +270,7 @@ public final class Application: Sendable {
         }
         do {
             let (fresh, warnings) = try ServerConfiguration.load(path: configurationPath)
+            try TranscodeValidator.validate(fresh)
             for warning in warnings { logger.warning("\(warning)") }
             let previous = current.withLockedValue { value in
                 defer { value = fresh }
@@ -258,6 +278,7 @@ public final class Application: Sendable {
             }
             let changed = fresh.vhostChanges(from: previous)
             rtmpServer.reload(fresh.rtmpSettings)
+            ingests.reload(fresh)
             flvMounts.update(fresh.httpFLVMounts)
             if fresh.listen != configuration.listen {
                 logger.warning("reload: listen addresses change only on restart")

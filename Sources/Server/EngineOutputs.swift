@@ -1,5 +1,6 @@
 import Config
 import Edge
+import HLS
 import Ingest
 import Live
 import Logging
@@ -90,4 +91,16 @@ private final class PushedOutput: LivePublishing, @unchecked Sendable {
     func append(_ packet: MediaPacket) { client.append(packet) }
     func flush() { client.flush() }
     func finish() { client.stop() }
+}
+
+extension HLSLadder {
+    /// A transcode ladder as HLS lists it: each rendition's configured bitrate as its bandwidth floor.
+    init(_ ladder: TranscodeLadder) {
+        self.init(
+            source: ladder.source,
+            renditions: ladder.renditions.map { rendition in
+                let kbps = (rendition.videoBitrate ?? 0) + (rendition.audioBitrate ?? 0)
+                return Rendition(key: rendition.key, bandwidth: kbps > 0 ? kbps * 1000 : nil)
+            })
+    }
 }

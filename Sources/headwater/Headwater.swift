@@ -1,5 +1,6 @@
 import ArgumentParser
 import Config
+import Transcode
 import Foundation
 import Logging
 import Server
@@ -36,6 +37,8 @@ struct Serve: AsyncParsableCommand {
                 loaded = try ServerConfiguration.parse(
                     text: ServerConfiguration.builtInDefaultText, file: ServerConfiguration.builtInDefaultFileName)
             }
+            // Codec names and encoder options are checked against the libav this binary runs with.
+            try TranscodeValidator.validate(loaded.0)
         } catch {
             FileHandle.standardError.write(Data("headwater: \(error)\n".utf8))
             throw ExitCode(1)
