@@ -10,7 +10,8 @@
 #
 # Reported per case: rendition frames per second (counted by a player of the rendition over the last
 # SECONDS/2), and CPU seconds per minute of video (utime+stime from /proc/PID/stat over the run, divided by
-# the minutes of source published).
+# the minutes of source published); for the CLI, both the ffmpeg process alone and the whole path (plus the
+# server's cost of sending the stream to ffmpeg and taking the rendition back).
 #
 # Usage: scripts/bench-transcode.sh [SECONDS]  (default 60). HEADWATER_BIN overrides the binary
 # (default .build/release/headwater, built when missing). Loopback only; every process is stopped by pid.
@@ -112,10 +113,13 @@ BEGIN {
     base = B[3] / hz
     engine = (I[3] / hz) - base
     cliffmpeg = C[4] / hz
+    # The CLI path also costs the server a player and a publisher (the stream out to ffmpeg and back).
+    clipath = cliffmpeg + (C[3] / hz) - base
     printf "| transcode (720p -> 360p libx264 veryfast, %d s of video) | rendition fps | CPU s per minute of video |\n", seconds
     printf "|---|---|---|\n"
     printf "| headwater in-process engine (server CPU minus the same publish without it) | %.1f | %.2f |\n", I[2] / window, engine / minutes
     printf "| ffmpeg CLI process (reading from and publishing to headwater over RTMP) | %.1f | %.2f |\n", C[2] / window, cliffmpeg / minutes
+    printf "| ffmpeg CLI path: the process plus the server relaying to it and back | %.1f | %.2f |\n", C[2] / window, clipath / minutes
     printf "| server alone, same publish, no transcode (subtracted above) | - | %.2f |\n", base / minutes
-    printf "\nin-process / ffmpeg CPU = %.2f\n", engine / cliffmpeg
+    printf "\nin-process / ffmpeg process CPU = %.2f; in-process / ffmpeg CLI path CPU = %.2f\n", engine / cliffmpeg, engine / clipath
 }'

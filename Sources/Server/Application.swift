@@ -93,6 +93,7 @@ public final class Application: Sendable {
         self.rtmpServer = RTMPServer(
             group: group, registry: registry, settings: configuration.rtmpSettings, logger: logger,
             clients: clients, policy: rtmpPolicy, upstreams: edge)
+        LibAVLog.keepErrorsOnly()
         let rtmpPort = configuration.listen.first?.port ?? UpstreamAddress.defaultPort
         let engineOutputs = EngineOutputs(
             registry: registry, group: group, ports: Set(configuration.listen.map(\.port)), logger: logger
