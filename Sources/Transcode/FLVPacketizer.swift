@@ -25,7 +25,7 @@ public final class FLVPacketizer {
     private let bytes: MuxedBytes
     /// Per input: the muxer's stream index, its time base, and the ADTS filter AAC from MPEG-TS needs.
     private var routes: [Route?]
-    private let scratch: PacketBox
+    private let scratch: LibAVPacket
     private var lastTimestamp: Int64?
 
     private struct Route {
@@ -42,7 +42,7 @@ public final class FLVPacketizer {
         guard let context else { throw LibAVError(operation: "avformat_alloc_output_context2", message: "no context") }
         muxer = context
         bytes = MuxedBytes()
-        scratch = PacketBox()
+        scratch = try LibAVPacket()
         routes = []
         do {
             try setUp(inputs)
@@ -202,21 +202,6 @@ private final class MuxedBytes {
     }
 }
 
-/// An owned `AVPacket`.
-final class PacketBox {
-    let pointer: UnsafeMutablePointer<AVPacket>
-
-    init() {
-        guard let packet = av_packet_alloc() else { fatalError("av_packet_alloc: out of memory") }
-        pointer = packet
-    }
-
-    deinit {
-        var packet: UnsafeMutablePointer<AVPacket>? = pointer
-        av_packet_free(&packet)
-    }
-}
-
 /// A libavcodec bitstream filter (`aac_adtstoasc`…) on one stream.
 final class BitstreamFilter {
     private var context: UnsafeMutablePointer<AVBSFContext>
@@ -240,13 +225,13 @@ final class BitstreamFilter {
     }
 
     /// The filtered packets for one input packet (often exactly one).
-    func filter(_ packet: UnsafeMutablePointer<AVPacket>) throws(LibAVError) -> [PacketBox] {
-        let input = PacketBox()
+    func filter(_ packet: UnsafeMutablePointer<AVPacket>) throws(LibAVError) -> [LibAVPacket] {
+        let input = try LibAVPacket()
         try LibAVError.check(av_packet_ref(input.pointer, packet), "av_packet_ref")
         try LibAVError.check(av_bsf_send_packet(context, input.pointer), "av_bsf_send_packet")
-        var output: [PacketBox] = []
+        var output: [LibAVPacket] = []
         while true {
-            let filtered = PacketBox()
+            let filtered = try LibAVPacket()
             let result = av_bsf_receive_packet(context, filtered.pointer)
             if result == LibAVError.again || result == LibAVError.endOfFile { break }
             try LibAVError.check(result, "av_bsf_receive_packet")

@@ -24,7 +24,7 @@ import Testing
             return FLVPacketizer.Input(parameters: UnsafePointer(stream.pointee.codecpar), timeBase: stream.pointee.time_base)
         }
         let packetizer = try FLVPacketizer(inputs: inputs)
-        let packet = PacketBox()
+        let packet = try LibAVPacket()
         var packets: [MediaPacket] = []
         while av_read_frame(context, packet.pointer) >= 0 {
             packets += try packetizer.packetize(packet.pointer, stream: Int(packet.pointer.pointee.stream_index))
