@@ -136,6 +136,32 @@ struct TranscodeIntegrationTests {
         #expect(streams["audio"] == nil, "\(streams)")
     }
 
+    @Test("an output on another server is pushed there over RTMP")
+    func remoteOutputIsPushed() throws {
+        let destination = try HeadwaterServer()
+        let server = try HeadwaterServer(vhostBody: """
+            transcode live {
+                enabled on;
+                engine audio {
+                    enabled on;
+                    vcodec vn;
+                    acodec aac; abitrate 48;
+                    output rtmp://127.0.0.1:\(destination.rtmpPort)/[app]/[stream]_[engine];
+                }
+            }
+            """)
+        let publisher = try MediaTools.publishTestSource(to: server.url("live/cam"), seconds: 30)
+        defer { publisher.stop() }
+        var streams: [String: ProbedStream] = [:]
+        #expect(
+            MediaTools.waitFor({
+                streams = (try? Self.streams(destination.url("live/cam_audio"))) ?? [:]
+                return streams["audio"] != nil
+            }, timeout: 25), "\(server.log.suffix(3000))")
+        #expect(streams["audio"]?.codec == "aac")
+        #expect(streams["video"] == nil, "\(streams)")
+    }
+
     @Test("an unknown encoder fails headwater -t with the file and line")
     func badCodecFailsConfigurationTest() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-codec-\(UUID()).conf").path
