@@ -1,4 +1,5 @@
 import Config
+import Foundation
 import Logging
 import Media
 import Testing
@@ -23,21 +24,25 @@ import Testing
     @Test func copiesTheSampleSequenceHeadersFirstPacedInRealTime() async throws {
         let outputs = CollectingOutputs()
         let session = session(.testing(type: .file, url: IngestSamples.sampleFLV), outputs: outputs)
+        let clock = ContinuousClock()
+        let started = clock.now
         session.start()
         try await Task.sleep(for: .seconds(1))
         let packets = outputs.publishers(url).first?.packets ?? []
+        // A busy test host may wake us well after a second; pacing is judged against the time that really passed.
+        let elapsed = (clock.now - started) / .milliseconds(1)
         session.stop()
-        #expect(session.join(timeout: .seconds(1)))
+        #expect(session.join(timeout: .seconds(5)))
 
         try #require(packets.count > 4)
         #expect(Set(packets.prefix(2).map(\.kind)) == [.video, .audio])
         #expect(packets.prefix(2).allSatisfy { $0.isSequenceHeader })
         #expect(!packets.dropFirst(2).contains { $0.isSequenceHeader })
         #expect(packets.dropFirst(2).first(where: { $0.kind == .video })?.isKeyframe == true)
-        // About a second of media after a second: far from all ten.
+        // About as much media as time passed (plus the reader's small lead), not all ten seconds at once.
         let latest = packets.map(\.timestamp).max() ?? 0
-        #expect(latest > 300 && latest < 3_000)
-        #expect(frames(packets, .video).count < 100)
+        #expect(latest > 300 && Double(latest) < elapsed + 2_000, "\(latest) ms of media after \(elapsed) ms")
+        #expect(Double(frames(packets, .video).count) < (elapsed + 2_000) / 1_000 * 25)
         #expect(session.snapshot.restarts == 0)
         #expect(try await eventually { outputs.publishers(url).first?.isFinished == true })
         try await outputs.shutdown()
@@ -53,7 +58,7 @@ import Testing
             (outputs.publishers(url).first?.packets.map(\.timestamp).max() ?? 0) > 2_200
         }
         session.stop()
-        #expect(session.join(timeout: .seconds(1)))
+        #expect(session.join(timeout: .seconds(5)))
         #expect(looped)
 
         let packets = try #require(outputs.publishers(url).first).packets
@@ -82,7 +87,7 @@ import Testing
                 && (outputs.publishers(url).first?.packets.map(\.timestamp).max() ?? 0) > 1_200
         }
         session.stop()
-        #expect(session.join(timeout: .seconds(1)))
+        #expect(session.join(timeout: .seconds(5)))
         #expect(reconnected)
         let packets = try #require(outputs.publishers(url).first).packets
         let video = frames(packets, .video)
@@ -94,20 +99,39 @@ import Testing
     @Test func aMissingStreamReconnectsWithBackoff() async throws {
         let outputs = CollectingOutputs()
         let session = session(.testing(type: .stream, url: "/nonexistent/live.flv"), outputs: outputs)
+        let clock = ContinuousClock()
+        let started = clock.now
         session.start()
-        // Failures at about 0 s, 0.5 s, 1.5 s.
+        // Failures at about 0 s, 0.5 s, 1.5 s, 3.5 s, 7.5 s...
         let retried = try await eventually(timeout: .seconds(3)) { session.snapshot.restarts >= 3 }
         let status = session.snapshot
-        let stoppedAt = ContinuousClock.now
+        let elapsed = (clock.now - started) / .seconds(1)
         session.stop()
-        #expect(session.join(timeout: .seconds(1)))
-        #expect(ContinuousClock.now - stoppedAt < .seconds(1))
+        #expect(session.join(timeout: .seconds(5)))
         #expect(retried)
-        #expect(status.restarts < 6)
+        // Backoff: the n-th failure comes 0.5 * (2^(n-1) - 1) s after the first, however late this test wakes.
+        #expect(Double(status.restarts) <= 2 + log2(2 * elapsed + 1), "\(status.restarts) failures in \(elapsed) s")
         #expect(status.lastError?.contains("No such file or directory") == true)
         #expect(outputs.publishers(url).isEmpty)
         #expect(session.snapshot.state == .stopped)
         try await outputs.shutdown()
+    }
+
+    @Test func stopInterruptsAnInputThatHangs() async throws {
+        try await withSilentServer { port in
+            let outputs = CollectingOutputs()
+            let session = session(.testing(type: .stream, url: "http://127.0.0.1:\(port)/live.flv"), outputs: outputs)
+            session.start()
+            try await Task.sleep(for: .milliseconds(200))
+            let stoppedAt = ContinuousClock.now
+            session.stop()
+            // The input waits up to 10 s for a silent peer; stop does not.
+            #expect(session.join(timeout: .seconds(8)))
+            #expect(ContinuousClock.now - stoppedAt < .seconds(8))
+            #expect(session.snapshot.restarts == 0)
+            #expect(outputs.publishers(url).isEmpty)
+            try await outputs.shutdown()
+        }
     }
 
     @Test func anEngineCanDropTheAudio() async throws {
@@ -122,7 +146,7 @@ import Testing
         session.start()
         let started = try await eventually { (outputs.publishers(url).first?.packets.count ?? 0) > 5 }
         session.stop()
-        #expect(session.join(timeout: .seconds(1)))
+        #expect(session.join(timeout: .seconds(5)))
         #expect(started)
         let packets = try #require(outputs.publishers(url).first).packets
         #expect(packets.allSatisfy { $0.kind == .video })
@@ -136,7 +160,7 @@ import Testing
         session.start()
         let published = try await eventually { (outputs.publishers(url).first?.packets.count ?? 0) > 5 }
         session.stop()
-        #expect(session.join(timeout: .seconds(1)))
+        #expect(session.join(timeout: .seconds(5)))
         #expect(published)
         let packets = try #require(outputs.publishers(url).first).packets
         #expect(packets.prefix(2).allSatisfy { $0.isSequenceHeader })

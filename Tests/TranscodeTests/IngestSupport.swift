@@ -5,6 +5,7 @@ import Media
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import Testing
 
 @testable import Transcode
 
@@ -116,4 +117,21 @@ func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async 
         try await Task.sleep(for: .milliseconds(20))
     }
     return condition()
+}
+
+/// A TCP server that accepts and never answers, as a dead peer does.
+func withSilentServer(_ body: (Int) async throws -> Void) async throws {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let server = try await ServerBootstrap(group: group)
+        .childChannelInitializer { channel in channel.eventLoop.makeSucceededVoidFuture() }
+        .bind(host: "127.0.0.1", port: 0).get()
+    do {
+        try await body(try #require(server.localAddress?.port))
+    } catch {
+        try? await server.close()
+        try? await group.shutdownGracefully()
+        throw error
+    }
+    try await server.close()
+    try await group.shutdownGracefully()
 }
