@@ -10,6 +10,8 @@ final class FrameRecorder: @unchecked Sendable {
         var isVideo: Bool
         var timestamp: UInt32
         var size: Int
+        /// A sequence header (AVC/AAC packet type 0), not a frame.
+        var isHeader: Bool
     }
 
     private let lock = NSLock()
@@ -30,7 +32,10 @@ final class FrameRecorder: @unchecked Sendable {
                 do {
                     guard let message = try box.value.nextMessage(until: min(deadline, Date().addingTimeInterval(0.2))) else { continue }
                     guard message.type == .video || message.type == .audio else { continue }
-                    let entry = Received(isVideo: message.type == .video, timestamp: message.timestamp, size: message.payload.readableBytes)
+                    let payload = message.payload
+                    let entry = Received(
+                        isVideo: message.type == .video, timestamp: message.timestamp, size: payload.readableBytes,
+                        isHeader: payload.getInteger(at: payload.readerIndex + 1, as: UInt8.self) == 0)
                     lock.withLock { received.append(entry) }
                 } catch {
                     lock.withLock { closedByServer = true }
@@ -48,7 +53,8 @@ final class FrameRecorder: @unchecked Sendable {
         if done.wait(timeout: .now() + 5) == .success { done.signal() }  // later waits return at once
     }
 
-    var frames: [Received] { lock.withLock { received } }
+    /// Audio and video frames, without sequence headers.
+    var frames: [Received] { lock.withLock { received }.filter { !$0.isHeader } }
     var video: [Received] { frames.filter(\.isVideo) }
     var audio: [Received] { frames.filter { !$0.isVideo } }
     var wasClosedByServer: Bool { lock.withLock { closedByServer } }
