@@ -10,13 +10,13 @@ struct FaultSlowPlayerTests {
         let server = try HeadwaterServer(vhostBody: "play { queue_length 1; }")
         let sample = try SampleMedia()
         let normal = try FrameRecorder(port: server.rtmpPort, url: server.url("live/slow"))
-        // 40 s of media at twice real time (~100 KB/s): 20 s.
+        // 72 s of media at four times real time (~200 KB/s): 18 s.
         let publisher = try PacedPublisher(
-            port: server.rtmpPort, url: server.url("live/slow"), sample: sample, duration: 40_000, speed: 2)
+            port: server.rtmpPort, url: server.url("live/slow"), sample: sample, duration: 72_000, speed: 4)
         usleep(2_000_000)
         let baseline = try #require(ProcessStatus.residentMiB(of: server.process.pid))
 
-        let slow = try TestRTMPClient(port: server.rtmpPort)
+        let slow = try TestRTMPClient(port: server.rtmpPort, receiveBufferSize: 8_192)
         try slow.handshake()
         try slow.startSession(server.url("live/slow"), mode: .play)
         let slowStarted = Date()
