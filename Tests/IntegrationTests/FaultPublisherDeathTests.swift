@@ -80,6 +80,11 @@ struct FaultPublisherDeathTests {
         // HLS of the other stream went on; the dying stream's recordings are complete files.
         let playlist = PlaylistText(try String(contentsOfFile: folder + "/other.m3u8", encoding: .utf8))
         #expect(playlist.entries.map(\.duration).reduce(0, +) >= 12, "\(playlist.entries.map(\.duration))")
+        #expect(MediaTools.waitFor({ Self.recordings(of: "other", in: folder).count == 1 }, timeout: 5))
+        if let otherFile = Self.recordings(of: "other", in: folder).first {
+            let seconds = try DVRRecordingTests.duration(of: otherFile)
+            #expect(abs(seconds - Double(other.sentVideo) * 0.04) <= 0.5, "other stream recorded \(seconds) s")
+        }
         let files = Self.recordings(of: "dying", in: folder)
         #expect(files.count >= 2, "\(files)")
         #expect(MediaTools.waitFor({ Self.recordings(of: "dying", in: folder).count == 3 }, timeout: 5))
