@@ -129,6 +129,16 @@ import Testing
         #expect(full.fileTimestamp(4_990, kind: .audio) == 0)
         #expect(full.fileTimestamp(5_040, kind: .video) == 40)
         #expect(full.fileTimestamp(5_020, kind: .video) == 40)  // never backwards within a track
+        // A jump of hours (a vhost with play time_jitter off) becomes one 10 ms step per track.
+        #expect(full.fileTimestamp(5_080 + 18_000_000, kind: .video) == 50)
+        #expect(full.fileTimestamp(5_120 + 18_000_000, kind: .video) == 90)
+        #expect(full.fileTimestamp(5_000 + 18_000_000, kind: .audio) == 10)
+        // And so does a step back of a minute; small backward steps still only hold the track.
+        #expect(full.fileTimestamp(5_160 - 60_000, kind: .video) == 100)
+        #expect(full.fileTimestamp(5_200 - 60_000, kind: .video) == 140)
+        #expect(full.fileTimestamp(5_100 - 60_000, kind: .video) == 140)
+        full.startFile(at: 100)
+        #expect(full.fileTimestamp(100, kind: .video) == 0)
 
         var zero = DVRTimeline(mode: .zero)
         zero.startFile(at: 5_000)

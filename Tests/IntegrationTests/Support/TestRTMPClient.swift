@@ -42,9 +42,13 @@ final class TestRTMPClient {
     private(set) var messageStreamID: UInt32?
 
     /// Connects to 127.0.0.1:`port`; writes block for at most `sendTimeout` seconds.
-    init(port: Int, sendTimeout: Int = 5) throws {
+    /// - Parameter receiveBufferSize: SO_RCVBUF set before connecting (a small TCP window for a slow reader).
+    init(port: Int, sendTimeout: Int = 5, receiveBufferSize: Int32? = nil) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure("socket() failed: errno \(errno)") }
+        if var size = receiveBufferSize {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
