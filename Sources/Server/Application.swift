@@ -31,6 +31,10 @@ public final class Application: Sendable {
     public let registry = StreamRegistry()
     /// Every client connection (RTMP and HTTP-FLV): the API's clients, kicks, and `max_connections` for all protocols.
     public let clients: ClientRegistry
+    /// Open connections by address, RTMP and HTTP together (`max_connections_per_ip`).
+    let connectionsPerIP: ConnectionsPerIP
+    /// HTTP requests per second by address (`http_max_requests_per_ip`).
+    let requestRate: RequestRateLimiter
     /// Decides connect, publish and play (access rules, HTTP hooks) and hears when they end.
     let policy: any SessionPolicy
     /// Sends the HTTP callbacks (`http_hooks`); shut down when the server stops.
@@ -66,6 +70,8 @@ public final class Application: Sendable {
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         self.clients = ClientRegistry(maxConnections: configuration.maxConnections)
+        self.connectionsPerIP = ConnectionsPerIP(limit: configuration.limits.maxConnectionsPerIP)
+        self.requestRate = RequestRateLimiter(ratePerSecond: configuration.limits.httpMaxRequestsPerIP)
         self.flvMounts = HTTPFLVMounts(configuration.httpFLVMounts)
         let hookClient = HookClient(group: group, logger: logger)
         self.hookClient = hookClient
@@ -92,7 +98,7 @@ public final class Application: Sendable {
         }
         self.rtmpServer = RTMPServer(
             group: group, registry: registry, settings: configuration.rtmpSettings, logger: logger,
-            clients: clients, policy: rtmpPolicy, upstreams: edge)
+            clients: clients, policy: rtmpPolicy, upstreams: edge, connectionsPerIP: connectionsPerIP)
         LibAVLog.keepErrorsOnly()
         let rtmpPort = configuration.listen.first?.port ?? UpstreamAddress.defaultPort
         let engineOutputs = EngineOutputs(
@@ -204,7 +210,7 @@ public final class Application: Sendable {
         return HTTPServerService(
             configuration: http, playlistMaxAge: playlistMaxAge, group: group, threadPool: threadPool, logger: logger,
             registry: registry, flvMounts: flvMounts, clients: clients, policy: policy, upstreams: edge,
-            apiHasOwnCORS: apiSharesHTTPServer
+            apiHasOwnCORS: apiSharesHTTPServer, limits: httpLimits
         ) { [api, apiSharesHTTPServer, configuration] router in
             // First, so it also authenticates and wraps the other /api/ routes.
             if apiSharesHTTPServer {
@@ -217,6 +223,13 @@ public final class Application: Sendable {
             MetricsRoute.add(to: router, metrics: metrics)
             WebPageRoute.add(to: router, page: page, files: files, threadPool: threadPool)
         }
+    }
+
+    /// The HTTP servers' per-address limits, shared with RTMP (`max_connections_per_ip`).
+    private var httpLimits: HTTPConnectionLimits {
+        HTTPConnectionLimits(
+            connectionsPerIP: connectionsPerIP, requestRate: requestRate,
+            maxHeaderSize: configuration.limits.httpMaxHeaderSize)
     }
 
     // MARK: HTTP API
@@ -234,7 +247,8 @@ public final class Application: Sendable {
         // The API middleware sends its own CORS headers.
         settings.crossdomain = false
         return HTTPServerService(
-            configuration: settings, group: group, threadPool: threadPool, logger: logger, servesFiles: false
+            configuration: settings, group: group, threadPool: threadPool, logger: logger, servesFiles: false,
+            limits: httpLimits
         ) { [api, configuration, dvr] router in
             api.install(on: router, configuration: configuration.httpAPI)
             DVRListingRoute.add(
@@ -279,6 +293,10 @@ public final class Application: Sendable {
             }
             let changed = fresh.vhostChanges(from: previous)
             rtmpServer.reload(fresh.rtmpSettings)
+            connectionsPerIP.setLimit(fresh.limits.maxConnectionsPerIP)
+            if fresh.limits.httpMaxRequestsPerIP != requestRate.ratePerSecond {
+                requestRate.setRate(fresh.limits.httpMaxRequestsPerIP)
+            }
             ingests.reload(fresh)
             flvMounts.update(fresh.httpFLVMounts)
             if fresh.listen != configuration.listen {
