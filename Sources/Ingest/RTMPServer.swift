@@ -145,7 +145,8 @@ public final class RTMPServer: Sendable {
             try pipeline.addHandler(RTMPByteCountingHandler())
             // The timeout sits after the handshake handler so it sees the completion event.
             try pipeline.addHandler(RTMPHandshakeHandler(role: .server))
-            try pipeline.addHandler(RTMPHandshakeTimeoutHandler(timeout: settings.handshakeTimeout, limits: limits, peer: ip))
+            try pipeline.addHandler(RTMPHandshakeTimeoutHandler(
+                    timeout: settings.handshakeTimeout, logger: logger, limits: limits, peer: ip))
             try pipeline.addHandler(
                 ByteToMessageHandler(
                     RTMPChunkDecoder(
@@ -188,10 +189,13 @@ final class RTMPHandshakeTimeoutHandler: ChannelInboundHandler, RemovableChannel
     private let peer: String
     private var timer: Scheduled<Void>?
 
-    /// - Parameter limits: reports the timeout (one rate-limited line for all connections, and the metric).
-    init(timeout: TimeAmount, limits: LimitReporter, peer: String) {
+    /// - Parameters:
+    ///   - limits: reports the timeout: one rate-limited line for all connections, and the metric
+    ///     (`nil`: a reporter of its own on `logger`).
+    ///   - peer: the client's address, for the log line.
+    init(timeout: TimeAmount, logger: Logger, limits: LimitReporter? = nil, peer: String = "") {
         self.timeout = timeout
-        self.limits = limits
+        self.limits = limits ?? LimitReporter(logger: logger)
         self.peer = peer
     }
 

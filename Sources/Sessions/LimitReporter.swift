@@ -1,7 +1,7 @@
 public import Logging
 import Metrics
 import NIOConcurrencyHelpers
-import NIOCore
+public import NIOCore
 
 /// Reports clients that hit a `ResourceLimit`: every hit counts in `headwater_limit_hits_total{limit}`,
 /// and each limit logs at most one warning per `interval`, carrying the hits since the previous line,

@@ -1,4 +1,5 @@
 import Foundation
+import RTMP
 import Testing
 
 #if canImport(Glibc)
