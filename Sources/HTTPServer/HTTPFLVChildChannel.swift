@@ -1,5 +1,6 @@
 import HummingbirdCore
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
 import Sessions
@@ -26,6 +27,8 @@ struct HTTPFLVChildChannel: ServerChildChannel {
         if admitted {
             channel.closeFuture.whenComplete { _ in limits.connectionsPerIP.release(ip) }
         } else {
+            Counter(label: MetricLabel.refusedClients, dimensions: [("reason", ResourceLimit.maxConnectionsPerIP.rawValue)])
+                .increment()
             reporter.hit(.maxConnectionsPerIP, value: limits.connectionsPerIP.limit, peer: ip)
         }
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
