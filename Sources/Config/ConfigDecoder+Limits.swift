@@ -1,5 +1,6 @@
 /// The top-level limit directives (`max_connections_per_ip`, `rtmp_max_chunk_streams`,
-/// `rtmp_max_pending_bytes`, `http_max_header_size`, `http_max_requests_per_ip`), Headwater's own.
+/// `rtmp_max_pending_bytes`, `http_max_header_size`, `http_max_requests_per_ip`, `http_hooks_max_pending`),
+/// Headwater's own.
 extension ConfigDecoder {
     /// Reads the limit directives of the root block.
     /// - Parameter rtmpMaxMessageSize: the decoded `rtmp_max_message_size`, which the pending bound must hold.
@@ -31,6 +32,9 @@ extension ConfigDecoder {
         }
         if let setting = root.first(DirectiveName.httpMaxRequestsPerIP) {
             limits.httpMaxRequestsPerIP = try Self.integer(setting, in: LimitsConfiguration.httpMaxRequestsPerIPRange)
+        }
+        if let setting = root.first(DirectiveName.httpHooksMaxPending) {
+            limits.httpHooksMaxPending = try Self.integer(setting, in: LimitsConfiguration.httpHooksMaxPendingRange)
         }
         return limits
     }

@@ -52,6 +52,7 @@ enum DirectiveName {
     static let rtmpMaxPendingBytes = "rtmp_max_pending_bytes"
     static let httpMaxHeaderSize = "http_max_header_size"
     static let httpMaxRequestsPerIP = "http_max_requests_per_ip"
+    static let httpHooksMaxPending = "http_hooks_max_pending"
     /// Headwater's own: the GOP cache's byte bound, beside SRS's `gop_cache_max_frames`.
     static let gopCacheMaxBytes = "gop_cache_max_bytes"
     static let vhost = "vhost"
@@ -191,6 +192,7 @@ enum DirectiveTable {
             DirectiveName.rtmpMaxPendingBytes: single,
             DirectiveName.httpMaxHeaderSize: single,
             DirectiveName.httpMaxRequestsPerIP: single,
+            DirectiveName.httpHooksMaxPending: single,
             DirectiveName.vhost: .block(.vhost, arguments: one, repeatable: true),
             DirectiveName.httpServer: .block(.httpServer, arguments: 0...0, repeatable: false),
             DirectiveName.httpAPI: .block(.httpAPI, arguments: 0...0, repeatable: false),

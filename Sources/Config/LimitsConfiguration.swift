@@ -15,6 +15,8 @@ public struct LimitsConfiguration: Sendable, Hashable {
     public static let httpMaxHeaderSizeRange: ClosedRange<Int> = 1_024...(1 << 20)
     /// Bounds of `httpMaxRequestsPerIP`; 0 turns the bound off.
     public static let httpMaxRequestsPerIPRange: ClosedRange<Int> = 0...1_000_000
+    /// Bounds of `httpHooksMaxPending`.
+    public static let httpHooksMaxPendingRange: ClosedRange<Int> = 1...100_000
 
     /// The most TCP connections, RTMP and HTTP together, one peer address may hold
     /// (`max_connections_per_ip`, default 0: no bound but `max_connections`).
@@ -31,6 +33,10 @@ public struct LimitsConfiguration: Sendable, Hashable {
     /// Requests per second one peer address may make to the HTTP server and API, with a burst of two
     /// seconds' worth (`http_max_requests_per_ip`, default 0: no bound); beyond it the answer is 429.
     public var httpMaxRequestsPerIP = 0
+    /// HTTP callbacks unanswered at once, deciding ones (on_connect, on_publish, on_play) and
+    /// notifications each (`http_hooks_max_pending`, default 256). Beyond it a deciding hook counts as
+    /// failed (`on_failure`) and a notification is dropped.
+    public var httpHooksMaxPending = 256
 
     /// Creates the defaults.
     public init() {}

@@ -47,6 +47,10 @@ extension ServerConfiguration {
         # Headwater's own: HTTP requests per second one address may make, with a burst of twice that
         # (default 0: no bound). Beyond it the answer is 429 and the connection is closed.
         http_max_requests_per_ip 0;
+        # Headwater's own: HTTP callbacks unanswered at once, deciding ones (on_connect, on_publish,
+        # on_play) and notifications each (default 256). Beyond it a deciding hook counts as failed
+        # (on_failure) and a notification is dropped.
+        http_hooks_max_pending 256;
         # Every limit hit is counted in headwater_limit_hits_total{limit="<directive>"} and logged at most
         # once a second per limit, with the number of hits since the last line.
 

@@ -81,7 +81,7 @@ public final class Application: Sendable {
                 serverID: "headwater-\(Version.current)-\(getpid())",
                 serviceID: String(UInt32.random(in: .min ... .max), radix: 36),
                 workingDirectory: FileManager.default.currentDirectoryPath),
-            notificationLoops: group, logger: logger
+            notificationLoops: group, logger: logger, maxPending: configuration.limits.httpHooksMaxPending
         ) { vhost in
             current.withLockedValue { $0.vhost(named: vhost) }
         }

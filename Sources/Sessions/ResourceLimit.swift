@@ -17,4 +17,6 @@ public enum ResourceLimit: String, Sendable, CaseIterable {
     case httpMaxHeaderSize = "http_max_header_size"
     /// `http_max_requests_per_ip`: one address asked faster than its token bucket allows (answered 429).
     case httpMaxRequestsPerIP = "http_max_requests_per_ip"
+    /// `http_hooks_max_pending`: a callback not made because too many were unanswered.
+    case hooksMaxPending = "http_hooks_max_pending"
 }

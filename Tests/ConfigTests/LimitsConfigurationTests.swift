@@ -13,6 +13,7 @@ struct LimitsConfigurationTests {
         #expect(configuration.limits.rtmpMaxPendingBytes == 16 << 20)
         #expect(configuration.limits.httpMaxHeaderSize == 32 << 10)
         #expect(configuration.limits.httpMaxRequestsPerIP == 0)
+        #expect(configuration.limits.httpHooksMaxPending == 256)
         #expect(configuration.vhost(named: "x").play.gopCacheMaxBytes == 64 << 20)
     }
 
@@ -24,6 +25,7 @@ struct LimitsConfigurationTests {
             rtmp_max_pending_bytes 2097152;
             http_max_header_size 4096;
             http_max_requests_per_ip 50;
+            http_hooks_max_pending 8;
             vhost __defaultVhost__ { play { gop_cache_max_bytes 2097152; } }
             """
         let (configuration, warnings) = try ServerConfiguration.parse(text: text, file: "f")
@@ -33,6 +35,7 @@ struct LimitsConfigurationTests {
         #expect(configuration.limits.rtmpMaxPendingBytes == 2 << 20)
         #expect(configuration.limits.httpMaxHeaderSize == 4096)
         #expect(configuration.limits.httpMaxRequestsPerIP == 50)
+        #expect(configuration.limits.httpHooksMaxPending == 8)
         #expect(configuration.vhost(named: "__defaultVhost__").play.gopCacheMaxBytes == 2 << 20)
     }
 
@@ -45,6 +48,7 @@ struct LimitsConfigurationTests {
         ("http_max_header_size 100;", 1),
         ("http_max_header_size 2000000;", 1),
         ("http_max_requests_per_ip -5;", 1),
+        ("http_hooks_max_pending 0;", 1),
         ("\nvhost v {\n play {\n gop_cache_max_bytes 1000; } }", 4),
     ])
     func outOfRangeValuesFailWithFileAndLine(text: String, line: Int) throws {
