@@ -1,5 +1,6 @@
 /// The top-level limit directives (`max_connections_per_ip`, `rtmp_max_chunk_streams`,
-/// `rtmp_max_pending_bytes`, `http_max_header_size`, `http_max_requests_per_ip`, `http_hooks_max_pending`),
+/// `rtmp_max_pending_bytes`, `http_max_header_size`, `http_max_requests_per_ip`, `http_hooks_max_pending`,
+/// `hls_max_backlog_bytes`, `dvr_max_backlog_bytes`),
 /// Headwater's own.
 extension ConfigDecoder {
     /// Reads the limit directives of the root block.
@@ -35,6 +36,12 @@ extension ConfigDecoder {
         }
         if let setting = root.first(DirectiveName.httpHooksMaxPending) {
             limits.httpHooksMaxPending = try Self.integer(setting, in: LimitsConfiguration.httpHooksMaxPendingRange)
+        }
+        if let setting = root.first(DirectiveName.hlsMaxBacklogBytes) {
+            limits.hlsMaxBacklogBytes = try Self.integer(setting, in: LimitsConfiguration.writerBacklogRange)
+        }
+        if let setting = root.first(DirectiveName.dvrMaxBacklogBytes) {
+            limits.dvrMaxBacklogBytes = try Self.integer(setting, in: LimitsConfiguration.writerBacklogRange)
         }
         return limits
     }

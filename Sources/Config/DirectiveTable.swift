@@ -53,6 +53,8 @@ enum DirectiveName {
     static let httpMaxHeaderSize = "http_max_header_size"
     static let httpMaxRequestsPerIP = "http_max_requests_per_ip"
     static let httpHooksMaxPending = "http_hooks_max_pending"
+    static let hlsMaxBacklogBytes = "hls_max_backlog_bytes"
+    static let dvrMaxBacklogBytes = "dvr_max_backlog_bytes"
     /// Headwater's own: the GOP cache's byte bound, beside SRS's `gop_cache_max_frames`.
     static let gopCacheMaxBytes = "gop_cache_max_bytes"
     static let vhost = "vhost"
@@ -193,6 +195,8 @@ enum DirectiveTable {
             DirectiveName.httpMaxHeaderSize: single,
             DirectiveName.httpMaxRequestsPerIP: single,
             DirectiveName.httpHooksMaxPending: single,
+            DirectiveName.hlsMaxBacklogBytes: single,
+            DirectiveName.dvrMaxBacklogBytes: single,
             DirectiveName.vhost: .block(.vhost, arguments: one, repeatable: true),
             DirectiveName.httpServer: .block(.httpServer, arguments: 0...0, repeatable: false),
             DirectiveName.httpAPI: .block(.httpAPI, arguments: 0...0, repeatable: false),

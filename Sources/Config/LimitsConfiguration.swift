@@ -15,6 +15,8 @@ public struct LimitsConfiguration: Sendable, Hashable {
     public static let httpMaxHeaderSizeRange: ClosedRange<Int> = 1_024...(1 << 20)
     /// Bounds of `httpMaxRequestsPerIP`; 0 turns the bound off.
     public static let httpMaxRequestsPerIPRange: ClosedRange<Int> = 0...1_000_000
+    /// Bounds of `hlsMaxBacklogBytes` and `dvrMaxBacklogBytes`.
+    public static let writerBacklogRange: ClosedRange<Int> = (1 << 20)...(1 << 30)
     /// Bounds of `httpHooksMaxPending`.
     public static let httpHooksMaxPendingRange: ClosedRange<Int> = 1...100_000
 
@@ -37,6 +39,13 @@ public struct LimitsConfiguration: Sendable, Hashable {
     /// notifications each (`http_hooks_max_pending`, default 256). Beyond it a deciding hook counts as
     /// failed (`on_failure`) and a notification is dropped.
     public var httpHooksMaxPending = 256
+    /// Bytes of one stream's HLS segments that may wait for the disk (`hls_max_backlog_bytes`, default
+    /// 32 MiB); beyond it the stream's HLS output fails as a write error would (`hls_on_error`).
+    /// Read at start.
+    public var hlsMaxBacklogBytes = 32 << 20
+    /// Bytes of one recording that may wait for the disk (`dvr_max_backlog_bytes`, default 32 MiB); beyond
+    /// it media is dropped until the next keyframe. Read at start.
+    public var dvrMaxBacklogBytes = 32 << 20
 
     /// Creates the defaults.
     public init() {}

@@ -51,6 +51,11 @@ extension ServerConfiguration {
         # on_play) and notifications each (default 256). Beyond it a deciding hook counts as failed
         # (on_failure) and a notification is dropped.
         http_hooks_max_pending 256;
+        # Headwater's own: bytes of one stream's HLS segments, and of one DVR recording, that may wait
+        # for the disk (default 33554432, 32 MiB each; read at start). Beyond it HLS fails as on a write
+        # error (hls_on_error) and DVR drops media until the next keyframe.
+        hls_max_backlog_bytes 33554432;
+        dvr_max_backlog_bytes 33554432;
         # Every limit hit is counted in headwater_limit_hits_total{limit="<directive>"} and logged at most
         # once a second per limit, with the number of hits since the last line.
 

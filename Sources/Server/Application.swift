@@ -111,14 +111,18 @@ public final class Application: Sendable {
         self.ingests = IngestController(outputs: engineOutputs, logger: logger, rtmpPort: { rtmpPort })
         self.hls = HLSController(
             registry: registry, logger: logger, observer: outputHooks,
-            ladder: { key in transcodes.ladder(for: key).map(HLSLadder.init) }
+            ladder: { key in transcodes.ladder(for: key).map(HLSLadder.init) },
+            backlogLimit: configuration.limits.hlsMaxBacklogBytes
         ) { key in
             current.withLockedValue { $0.vhost(named: key.vhost).hls }
         }
         registry.addPublishObserver(hls)
         self.threadPool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
         threadPool.start()
-        self.dvr = DVRController(registry: registry, threadPool: threadPool, observer: outputHooks, logger: logger) { key in
+        self.dvr = DVRController(
+            registry: registry, threadPool: threadPool, observer: outputHooks,
+            limits: DVRLimits(maximumBacklogBytes: configuration.limits.dvrMaxBacklogBytes), logger: logger
+        ) { key in
             current.withLockedValue { $0.vhost(named: key.vhost).dvr }
         }
         registry.addPublishObserver(dvr)

@@ -14,6 +14,8 @@ struct LimitsConfigurationTests {
         #expect(configuration.limits.httpMaxHeaderSize == 32 << 10)
         #expect(configuration.limits.httpMaxRequestsPerIP == 0)
         #expect(configuration.limits.httpHooksMaxPending == 256)
+        #expect(configuration.limits.hlsMaxBacklogBytes == 32 << 20)
+        #expect(configuration.limits.dvrMaxBacklogBytes == 32 << 20)
         #expect(configuration.vhost(named: "x").play.gopCacheMaxBytes == 64 << 20)
     }
 
@@ -26,6 +28,8 @@ struct LimitsConfigurationTests {
             http_max_header_size 4096;
             http_max_requests_per_ip 50;
             http_hooks_max_pending 8;
+            hls_max_backlog_bytes 1048576;
+            dvr_max_backlog_bytes 2097152;
             vhost __defaultVhost__ { play { gop_cache_max_bytes 2097152; } }
             """
         let (configuration, warnings) = try ServerConfiguration.parse(text: text, file: "f")
@@ -36,6 +40,8 @@ struct LimitsConfigurationTests {
         #expect(configuration.limits.httpMaxHeaderSize == 4096)
         #expect(configuration.limits.httpMaxRequestsPerIP == 50)
         #expect(configuration.limits.httpHooksMaxPending == 8)
+        #expect(configuration.limits.hlsMaxBacklogBytes == 1 << 20)
+        #expect(configuration.limits.dvrMaxBacklogBytes == 2 << 20)
         #expect(configuration.vhost(named: "__defaultVhost__").play.gopCacheMaxBytes == 2 << 20)
     }
 
@@ -49,6 +55,8 @@ struct LimitsConfigurationTests {
         ("http_max_header_size 2000000;", 1),
         ("http_max_requests_per_ip -5;", 1),
         ("http_hooks_max_pending 0;", 1),
+        ("hls_max_backlog_bytes 1000;", 1),
+        ("\ndvr_max_backlog_bytes 2000000000;", 2),
         ("\nvhost v {\n play {\n gop_cache_max_bytes 1000; } }", 4),
     ])
     func outOfRangeValuesFailWithFileAndLine(text: String, line: Int) throws {
