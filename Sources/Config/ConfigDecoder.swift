@@ -70,6 +70,7 @@ struct ConfigDecoder {
                 try Self.integer(directive, in: ServerConfiguration.handshakeTimeoutRange)
             )
         }
+        configuration.limits = try Self.limits(root, rtmpMaxMessageSize: configuration.rtmpMaxMessageSize)
         if let directive = root.first(DirectiveName.httpServer) {
             configuration.httpServer = try self.httpServer(directive)
         }
@@ -201,6 +202,9 @@ struct ConfigDecoder {
         }
         if let setting = block.first(DirectiveName.gopCacheMaxFrames) {
             play.gopCacheMaxFrames = try Self.integer(setting, in: PlayConfiguration.gopCacheMaxFramesRange)
+        }
+        if let setting = block.first(DirectiveName.gopCacheMaxBytes) {
+            play.gopCacheMaxBytes = try Self.integer(setting, in: PlayConfiguration.gopCacheMaxBytesRange)
         }
         if let setting = block.first(DirectiveName.queueLength) {
             play.queueLength = .seconds(try Self.integer(setting, in: PlayConfiguration.queueLengthRange))

@@ -46,6 +46,17 @@ enum DirectiveName {
     static let rtmpMaxMessageSize = "rtmp_max_message_size"
     /// Headwater's own: seconds a client has to finish the RTMP handshake.
     static let handshakeTimeout = "handshake_timeout"
+    /// Headwater's own limits (`LimitsConfiguration`).
+    static let maxConnectionsPerIP = "max_connections_per_ip"
+    static let rtmpMaxChunkStreams = "rtmp_max_chunk_streams"
+    static let rtmpMaxPendingBytes = "rtmp_max_pending_bytes"
+    static let httpMaxHeaderSize = "http_max_header_size"
+    static let httpMaxRequestsPerIP = "http_max_requests_per_ip"
+    static let httpHooksMaxPending = "http_hooks_max_pending"
+    static let hlsMaxBacklogBytes = "hls_max_backlog_bytes"
+    static let dvrMaxBacklogBytes = "dvr_max_backlog_bytes"
+    /// Headwater's own: the GOP cache's byte bound, beside SRS's `gop_cache_max_frames`.
+    static let gopCacheMaxBytes = "gop_cache_max_bytes"
     static let vhost = "vhost"
 
     static let enabled = "enabled"
@@ -178,6 +189,14 @@ enum DirectiveTable {
             DirectiveName.logFile: single,
             DirectiveName.rtmpMaxMessageSize: single,
             DirectiveName.handshakeTimeout: single,
+            DirectiveName.maxConnectionsPerIP: single,
+            DirectiveName.rtmpMaxChunkStreams: single,
+            DirectiveName.rtmpMaxPendingBytes: single,
+            DirectiveName.httpMaxHeaderSize: single,
+            DirectiveName.httpMaxRequestsPerIP: single,
+            DirectiveName.httpHooksMaxPending: single,
+            DirectiveName.hlsMaxBacklogBytes: single,
+            DirectiveName.dvrMaxBacklogBytes: single,
             DirectiveName.vhost: .block(.vhost, arguments: one, repeatable: true),
             DirectiveName.httpServer: .block(.httpServer, arguments: 0...0, repeatable: false),
             DirectiveName.httpAPI: .block(.httpAPI, arguments: 0...0, repeatable: false),
@@ -256,6 +275,7 @@ enum DirectiveTable {
         .play: [
             DirectiveName.gopCache: single,
             DirectiveName.gopCacheMaxFrames: single,
+            DirectiveName.gopCacheMaxBytes: single,
             DirectiveName.queueLength: single,
             DirectiveName.timeJitter: single,
             DirectiveName.mwLatency: single,

@@ -12,6 +12,8 @@ public enum TimeJitter: String, Sendable, Hashable, CaseIterable {
 public struct PlayConfiguration: Sendable, Hashable {
     /// Upper bound of `gopCacheMaxFrames`; SRS's 0 ("no limit") is refused because every buffer is bounded.
     public static let gopCacheMaxFramesRange: ClosedRange<Int> = 1...100_000
+    /// Bounds of `gopCacheMaxBytes`: a few seconds of a high-bitrate stream at least, 1 GiB at most.
+    public static let gopCacheMaxBytesRange: ClosedRange<Int> = (1 << 20)...(1 << 30)
     /// Bounds of `queueLength` in seconds.
     public static let queueLengthRange: ClosedRange<Int> = 1...3_600
 
@@ -19,6 +21,9 @@ public struct PlayConfiguration: Sendable, Hashable {
     public var gopCache = true
     /// The most messages the GOP cache holds, audio and video together (SRS `gop_cache_max_frames`, 2500).
     public var gopCacheMaxFrames = 2_500
+    /// The most media bytes the GOP cache holds (Headwater's `gop_cache_max_bytes`, 64 MiB); a GOP over
+    /// it is not cached, so new players then wait for the next keyframe.
+    public var gopCacheMaxBytes = 64 << 20
     /// How much media a player may lag behind before it is dropped to the next keyframe
     /// (SRS `queue_length` in seconds; default 30, SRS_PERF_PLAY_QUEUE).
     public var queueLength: Duration = .seconds(30)

@@ -31,6 +31,33 @@ extension ServerConfiguration {
         # Headwater's own: seconds a client has to complete the RTMP handshake, and again to start
         # publishing or playing after it (default 10). Idle connections cannot hold a slot.
         handshake_timeout 10;
+        # Headwater's own: the most TCP connections, RTMP and HTTP together, one address may hold
+        # (default 0: no bound but max_connections, since one address may be a NAT, an edge or a CDN).
+        # Beyond it a connection is closed at accept.
+        max_connections_per_ip 0;
+        # Headwater's own: the most chunk stream ids one RTMP connection may use (default 64; encoders use
+        # about six). More closes the connection.
+        rtmp_max_chunk_streams 64;
+        # Headwater's own: the most bytes the unfinished messages of one RTMP connection may declare
+        # together (default 16777216, 16 MiB; at least rtmp_max_message_size). More closes the connection.
+        rtmp_max_pending_bytes 16777216;
+        # Headwater's own: the largest HTTP request head, request line and header fields, in bytes
+        # (default 32768). A larger one is answered 431 and the connection closed.
+        http_max_header_size 32768;
+        # Headwater's own: HTTP requests per second one address may make, with a burst of twice that
+        # (default 0: no bound). Beyond it the answer is 429 and the connection is closed.
+        http_max_requests_per_ip 0;
+        # Headwater's own: HTTP callbacks unanswered at once, deciding ones (on_connect, on_publish,
+        # on_play) and notifications each (default 256). Beyond it a deciding hook counts as failed
+        # (on_failure) and a notification is dropped.
+        http_hooks_max_pending 256;
+        # Headwater's own: bytes of one stream's HLS segments, and of one DVR recording, that may wait
+        # for the disk (default 33554432, 32 MiB each; read at start). Beyond it HLS fails as on a write
+        # error (hls_on_error) and DVR drops media until the next keyframe.
+        hls_max_backlog_bytes 33554432;
+        dvr_max_backlog_bytes 33554432;
+        # Every limit hit is counted in headwater_limit_hits_total{limit="<directive>"} and logged at most
+        # once a second per limit, with the number of hits since the last line.
 
         # The HTTP server for HLS playlists and segments and DVR files.
         http_server {
@@ -76,6 +103,9 @@ extension ServerConfiguration {
                 gop_cache on;
                 # The most messages, audio and video together, the GOP cache holds (default 2500).
                 gop_cache_max_frames 2500;
+                # Headwater's own: the most media bytes the GOP cache holds (default 67108864, 64 MiB;
+                # 1 MiB to 1 GiB). A GOP over it is not cached; new players wait for the next keyframe.
+                gop_cache_max_bytes 67108864;
                 # Seconds of media a player may lag before it skips to the next keyframe (default 30).
                 queue_length 30;
                 # Timestamp correction: full (start at 0, keep monotonic), zero (start at 0), off (default full).

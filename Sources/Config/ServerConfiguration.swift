@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// How long a client has to complete the RTMP handshake, and then to start publishing or playing
     /// (Headwater's `handshake_timeout`, 10 s).
     public var handshakeTimeout: Duration = .seconds(10)
+    /// Per-address, per-connection and HTTP limits (Headwater's own top-level directives).
+    public var limits = LimitsConfiguration()
     /// The HTTP server for HLS and DVR files (SRS `http_server { }`).
     public var httpServer = HTTPServerConfiguration()
     /// The HTTP API (SRS `http_api { }`).

@@ -40,17 +40,24 @@ public final class HLSController: LivePublishObserver, Sendable {
     private let state = NIOLockedValueBox(State())
     private let observer: (any HLSObserver)?
     private let ladder: @Sendable (StreamKey) -> HLSLadder?
+    /// Bytes of one stream that may wait for the disk (`hls_max_backlog_bytes`).
+    private let backlogLimit: Int
+    /// The default of `backlogLimit`: 32 MiB.
+    public static let defaultBacklogLimit = 32 << 20
 
     /// - Parameters:
     ///   - observer: told of every segment written and listed (the `on_hls` hook).
     ///   - ladder: The adaptive ladder a stream (source or rendition) belongs to now, or `nil`; asked often,
     ///     from any thread, so it must be cheap and must not call back into the controller.
+    ///   - backlogLimit: Bytes of one stream's segments that may wait for the disk.
     ///   - configuration: The HLS settings for a stream's vhost now (reloads apply to new publishes).
     public init(
         registry: StreamRegistry, logger: Logger, observer: (any HLSObserver)? = nil,
         ladder: @escaping @Sendable (StreamKey) -> HLSLadder? = { _ in nil },
+        backlogLimit: Int = HLSController.defaultBacklogLimit,
         configuration: @escaping @Sendable (StreamKey) -> HLSConfiguration?
     ) {
+        self.backlogLimit = backlogLimit
         self.registry = registry
         self.logger = logger
         self.observer = observer
@@ -75,7 +82,7 @@ public final class HLSController: LivePublishObserver, Sendable {
 
         let loop = stream.eventLoop
         let sinkBox = NIOLockedValueBox<HLSSink?>(nil)
-        let writer = HLSFileWriter(root: configuration.path, label: key.description) { error in
+        let writer = HLSFileWriter(root: configuration.path, label: key.description, backlogLimit: backlogLimit) { error in
             guard let sink = sinkBox.withLockedValue({ $0 }) else { return }
             loop.execute { sink.fail(error) }
         }

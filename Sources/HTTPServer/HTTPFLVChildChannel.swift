@@ -1,7 +1,9 @@
 import HummingbirdCore
 import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
+import Sessions
 
 /// Hummingbird's HTTP/1 child channel with `HTTPFLVInterceptor` added right after the request decoder,
 /// so live streams are served by a `ChannelHandler` on the event loop and everything else by Hummingbird.
@@ -11,10 +13,24 @@ struct HTTPFLVChildChannel: ServerChildChannel {
     let base: HTTP1Channel
     let settings: HTTPLiveSettings?
     let crossdomain: Bool
+    var limits = HTTPConnectionLimits()
+    /// Reports limit hits: one rate-limited line per limit for the whole server, and the metric.
+    var reporter: LimitReporter?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let settings = self.settings
         let crossdomain = self.crossdomain
+        let limits = self.limits
+        let reporter = self.reporter ?? LimitReporter(logger: logger)
+        let ip = channel.remoteAddress?.ipAddress ?? ""
+        let admitted = limits.connectionsPerIP.acquire(ip)
+        if admitted {
+            channel.closeFuture.whenComplete { _ in limits.connectionsPerIP.release(ip) }
+        } else {
+            Counter(label: MetricLabel.refusedClients, dimensions: [("reason", ResourceLimit.maxConnectionsPerIP.rawValue)])
+                .increment()
+            reporter.hit(.maxConnectionsPerIP, value: limits.connectionsPerIP.limit, peer: ip)
+        }
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let operations = channel.pipeline.syncOperations
             let decoder = try operations.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
@@ -22,6 +38,12 @@ struct HTTPFLVChildChannel: ServerChildChannel {
             if let peer = channel.remoteAddress { connectionLogger[metadataKey: "conn.peer"] = "\(peer)" }
             let interceptor = HTTPFLVInterceptor(settings: settings, crossdomain: crossdomain, logger: connectionLogger)
             try operations.addHandler(interceptor, position: .after(decoder.handler))
+            let limiter = HTTPRequestLimitHandler(
+                rate: limits.requestRate, maxHeaderSize: limits.maxHeaderSize, reporter: reporter,
+                crossdomain: crossdomain)
+            try operations.addHandler(limiter, position: .after(decoder.handler))
+            // Refused at accept: closed before a request is read (Hummingbird's handler then sees the end).
+            if !admitted { channel.close(promise: nil) }
             return value
         }
     }

@@ -112,6 +112,7 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
             tcUrl: "http://\(head.headers.first(name: "host") ?? "localhost")\(head.uri)")
         guard let session = settings.clients.register(info, kick: { channel.close(promise: nil) }) else {
             refusedCounter.increment()
+            LimitReporter.count(.maxConnections)
             respond(
                 .serviceUnavailable, "max_connections (\(settings.clients.maxConnections)) reached",
                 head: head, context: context)

@@ -29,7 +29,8 @@ public import ServiceLifecycle
 /// HTTP-FLV requests never reach the router: `HTTPFLVInterceptor`, a `ChannelHandler` after the request
 /// decoder, serves them on the event loop. Every connection must send a complete request head within
 /// `requestTimeout` of connecting or of its previous response (slow clients are closed), and a head over
-/// `maximumRequestHeadSize` bytes is answered 431 and closed.
+/// `limits.maxHeaderSize` bytes (default `maximumRequestHeadSize`) is answered 431 and closed; an address
+/// over `limits.requestRate` gets 429 and one over `limits.connectionsPerIP` is closed at accept.
 public final class HTTPServerService: Service {
     /// Adds routes to the router, after the middleware and before the file fallback.
     public typealias Routes = (Router<HTTPRequestContext>) -> Void
@@ -60,6 +61,7 @@ public final class HTTPServerService: Service {
     ///   - upstreams: Pulls HTTP-FLV plays of edge vhosts from their origins.
     ///   - requestTimeout: The time a client has to send a complete request head (slowloris clients are
     ///     closed after it), and a kept-alive connection may stay idle.
+    ///   - limits: Connections and requests per address, and the request head size.
     ///   - routes: Adds routes before the file fallback.
     ///   - servesFiles: Whether the file fallback answers what no route matched; off for a server that
     ///     carries only routes (the API on its own port), which then answers 404 to anything else.
@@ -79,6 +81,7 @@ public final class HTTPServerService: Service {
         requestTimeout: TimeAmount = HTTPServerService.defaultRequestTimeout,
         servesFiles: Bool = true,
         apiHasOwnCORS: Bool = false,
+        limits: HTTPConnectionLimits = HTTPConnectionLimits(),
         routes: Routes = { _ in }
     ) {
         let settings = HTTPFileServerSettings(configuration: configuration, playlistMaxAge: playlistMaxAge)
@@ -92,17 +95,19 @@ public final class HTTPServerService: Service {
                 registry: $0, mounts: flvMounts, clients: clients, policy: policy, upstreams: upstreams)
         }
         let crossdomain = configuration.crossdomain
+        let reporter = LimitReporter(logger: logger)
         let channelConfiguration = HTTP1Channel.Configuration(
             idleTimeout: requestTimeout,
             httpDecoderConfiguration: .init(
-                maxHeaderFieldSize: Self.maximumHeaderFieldSize, maxHeaderListSize: Self.maximumRequestHeadSize,
+                maxHeaderFieldSize: min(Self.maximumHeaderFieldSize, limits.maxHeaderSize),
+                maxHeaderListSize: limits.maxHeaderSize,
                 maxHeaderFieldCount: Self.maximumHeaderFieldCount))
         self.application = Application(
             router: router,
             server: HTTPServerBuilder { responder in
                 HTTPFLVChildChannel(
                     base: HTTP1Channel(responder: responder, configuration: channelConfiguration),
-                    settings: liveSettings, crossdomain: crossdomain)
+                    settings: liveSettings, crossdomain: crossdomain, limits: limits, reporter: reporter)
             },
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.listen.host ?? "0.0.0.0", port: configuration.listen.port)),

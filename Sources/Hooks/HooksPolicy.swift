@@ -8,7 +8,7 @@ public import Sessions
 /// The server's `SessionPolicy`: a disabled vhost and `security` rules answer at once, then the
 /// vhost's deciding hooks (on_connect, on_publish, on_play) are called, each URL in order, all of
 /// which must allow. Ends are reported to the notification hooks (on_close, on_unpublish, on_stop),
-/// fire and forget, at most `maximumNotificationsInFlight` at a time.
+/// fire and forget, at most `maxPending` (`http_hooks_max_pending`) at a time.
 ///
 /// Reads the configuration in force on every call through `configuration`, so a reload applies to
 /// the next client without rebuilding anything.
@@ -28,14 +28,22 @@ public final class HooksPolicy: SessionPolicy {
     private let inFlight = NIOLockedValueBox(0)
     private let decisionsInFlight = NIOLockedValueBox(0)
     private let dropped = NIOLockedValueBox(0)
+    /// The bound of each kind of call in flight (`http_hooks_max_pending`).
+    private let maxPending: Int
+    private let limits: LimitReporter
 
     /// - Parameters:
     ///   - configuration: the vhost's configuration in force (by resolved vhost name).
     ///   - notificationLoops: where fire-and-forget callbacks run.
+    ///   - maxPending: deciding calls, and separately notifications, in flight at most
+    ///     (`http_hooks_max_pending`; default `maximumDecisionsInFlight`).
     public init(
         client: HookClient, origin: HookBody.Origin, notificationLoops: any EventLoopGroup, logger: Logger,
+        maxPending: Int = HooksPolicy.maximumDecisionsInFlight,
         configuration: @escaping @Sendable (_ vhost: String) -> VhostConfiguration
     ) {
+        self.maxPending = max(1, maxPending)
+        self.limits = LimitReporter(logger: logger)
         self.client = client
         self.origin = origin
         self.notificationLoops = notificationLoops
@@ -69,14 +77,14 @@ public final class HooksPolicy: SessionPolicy {
         let urls = hooks.urls(for: hook)
         guard !urls.isEmpty else { return eventLoop.makeSucceededFuture(.allow) }
         let admitted = decisionsInFlight.withLockedValue { count -> Bool in
-            guard count < Self.maximumDecisionsInFlight else { return false }
+            guard count < maxPending else { return false }
             count += 1
             return true
         }
         guard admitted else {
             Counter(label: MetricLabel.hookFailures, dimensions: [("hook", hook.rawValue), ("result", "dropped")])
                 .increment()
-            logger.warning("hook not called: too many in flight", metadata: ["hook": "\(hook.rawValue)"])
+            limits.hit(.hooksMaxPending, value: maxPending, peer: client.info.ip)
             guard hooks.onFailure == .allow else {
                 Self.countRefusal("hook")
                 return eventLoop.makeSucceededFuture(.deny(reason: "\(hook.rawValue) unavailable"))
@@ -139,7 +147,7 @@ public final class HooksPolicy: SessionPolicy {
         let urls = hooks.urls(for: hook)
         guard !urls.isEmpty else { return }
         let admitted = inFlight.withLockedValue { count -> Bool in
-            guard count < Self.maximumNotificationsInFlight else { return false }
+            guard count < maxPending else { return false }
             count += 1
             return true
         }
@@ -147,7 +155,7 @@ public final class HooksPolicy: SessionPolicy {
             dropped.withLockedValue { $0 += 1 }
             Counter(label: MetricLabel.hookFailures, dimensions: [("hook", hook.rawValue), ("result", "dropped")])
                 .increment()
-            logger.warning("hook dropped: too many in flight", metadata: ["hook": "\(hook.rawValue)"])
+            limits.hit(.hooksMaxPending, value: maxPending, peer: client.info.ip)
             return
         }
         let body = HookBody.make(hook, client: client, origin: origin, extras: extras)

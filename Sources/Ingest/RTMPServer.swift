@@ -36,16 +36,22 @@ public final class RTMPServer: Sendable {
     public let clients: ClientRegistry
     private let policy: any SessionPolicy
     private let upstreams: any StreamUpstreams
+    /// Open connections by address (`max_connections_per_ip`), shared with the HTTP server.
+    public let connectionsPerIP: ConnectionsPerIP
+    private let limits: LimitReporter
 
     /// - Parameters:
     ///   - clients: the process's client registry (`nil`: a private one bounded by `settings.maxConnections`).
     ///   - policy: decides connect, publish and play (access rules, hooks) and hears when they end.
     ///   - upstreams: pulls and pushes for edge vhosts (the Edge module).
+    ///   - connectionsPerIP: open connections by address (`nil`: a private table with no bound).
     public init(
         group: any EventLoopGroup, registry: StreamRegistry, settings: RTMPServerSettings, logger: Logger,
         clients: ClientRegistry? = nil, policy: any SessionPolicy = AllowAllPolicy(),
-        upstreams: any StreamUpstreams = NoUpstreams()
+        upstreams: any StreamUpstreams = NoUpstreams(), connectionsPerIP: ConnectionsPerIP? = nil
     ) {
+        self.connectionsPerIP = connectionsPerIP ?? ConnectionsPerIP(limit: 0)
+        self.limits = LimitReporter(logger: logger)
         self.upstreams = upstreams
         self.group = group
         self.registry = registry
@@ -107,8 +113,16 @@ public final class RTMPServer: Sendable {
     private func initialize(_ channel: any Channel) -> EventLoopFuture<Void> {
         let ip = channel.remoteAddress?.ipAddress ?? ""
         let kick: @Sendable () -> Void = { channel.close(promise: nil) }
+        guard connectionsPerIP.acquire(ip) else {
+            Counter(label: MetricLabel.refusedClients, dimensions: [("reason", ResourceLimit.maxConnectionsPerIP.rawValue)])
+                .increment()
+            limits.hit(.maxConnectionsPerIP, value: connectionsPerIP.limit, peer: ip)
+            return channel.close()
+        }
+        channel.closeFuture.whenComplete { [connectionsPerIP] _ in connectionsPerIP.release(ip) }
         guard let session = clients.register(ClientInfo(kind: .rtmpConnection, ip: ip), kick: kick) else {
             Counter(label: MetricLabel.refusedClients, dimensions: [("reason", "max_connections")]).increment()
+            LimitReporter.count(.maxConnections)
             state.withLockedValue { $0.refusedSinceLog += 1 }
             logRefusal()
             return channel.close()
@@ -129,6 +143,7 @@ public final class RTMPServer: Sendable {
         let registry = self.registry
         let policy = self.policy
         let upstreams = self.upstreams
+        let limits = self.limits
         return channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(ClientTrafficHandler(traffic: session.traffic))
@@ -136,10 +151,14 @@ public final class RTMPServer: Sendable {
             try pipeline.addHandler(RTMPByteCountingHandler())
             // The timeout sits after the handshake handler so it sees the completion event.
             try pipeline.addHandler(RTMPHandshakeHandler(role: .server))
-            try pipeline.addHandler(RTMPHandshakeTimeoutHandler(timeout: settings.handshakeTimeout, logger: logger))
+            try pipeline.addHandler(RTMPHandshakeTimeoutHandler(
+                    timeout: settings.handshakeTimeout, logger: logger, limits: limits, peer: ip))
             try pipeline.addHandler(
                 ByteToMessageHandler(
-                    RTMPChunkDecoder(configuration: .init(maxMessageSize: settings.maxMessageSize)),
+                    RTMPChunkDecoder(
+                        configuration: .init(
+                            maxMessageSize: settings.maxMessageSize, maxChunkStreams: settings.maxChunkStreams,
+                            maxPendingBytes: settings.maxPendingBytes)),
                     maximumBufferSize: settings.maxMessageSize + (1 << 20)))
             try pipeline.addHandler(RTMPOutboundHandler())
             try pipeline.addHandler(RTMPControlHandler())
@@ -172,12 +191,18 @@ final class RTMPHandshakeTimeoutHandler: ChannelInboundHandler, RemovableChannel
     typealias InboundOut = ByteBuffer
 
     private let timeout: TimeAmount
-    private let logger: Logger
+    private let limits: LimitReporter
+    private let peer: String
     private var timer: Scheduled<Void>?
 
-    init(timeout: TimeAmount, logger: Logger) {
+    /// - Parameters:
+    ///   - limits: reports the timeout: one rate-limited line for all connections, and the metric
+    ///     (`nil`: a reporter of its own on `logger`).
+    ///   - peer: the client's address, for the log line.
+    init(timeout: TimeAmount, logger: Logger, limits: LimitReporter? = nil, peer: String = "") {
         self.timeout = timeout
-        self.logger = logger
+        self.limits = limits ?? LimitReporter(logger: logger)
+        self.peer = peer
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -206,10 +231,12 @@ final class RTMPHandshakeTimeoutHandler: ChannelInboundHandler, RemovableChannel
     private func arm(_ context: ChannelHandlerContext) {
         guard timer == nil else { return }
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        let logger = self.logger
+        let limits = self.limits
+        let peer = self.peer
         let timeout = self.timeout
         timer = context.eventLoop.scheduleTask(in: timeout) {
-            logger.info("handshake timed out, closing", metadata: ["timeout.ms": "\(timeout.nanoseconds / 1_000_000)"])
+            // A half-open flood must not log a line per connection.
+            limits.hit(.handshakeTimeout, value: Int(timeout.nanoseconds / 1_000_000_000), peer: peer)
             loopBound.value.close(promise: nil)
         }
     }

@@ -39,15 +39,22 @@ public struct RTMPServerSettings: Sendable {
     /// Largest RTMP message accepted from a peer.
     public var maxMessageSize: Int
     public var vhosts: [String: Vhost]
+    /// The most chunk stream ids a peer may use (`rtmp_max_chunk_streams`).
+    public var maxChunkStreams: Int
+    /// The most bytes a peer's incomplete messages may declare together (`rtmp_max_pending_bytes`).
+    public var maxPendingBytes: Int
 
     public init(
         maxConnections: Int = 1000, handshakeTimeout: TimeAmount = .seconds(10), maxMessageSize: Int = 8 << 20,
-        vhosts: [String: Vhost] = [defaultVhostName: Vhost()]
+        vhosts: [String: Vhost] = [defaultVhostName: Vhost()], maxChunkStreams: Int = 64,
+        maxPendingBytes: Int = 16 << 20
     ) {
         self.maxConnections = maxConnections
         self.handshakeTimeout = handshakeTimeout
         self.maxMessageSize = maxMessageSize
         self.vhosts = vhosts
+        self.maxChunkStreams = maxChunkStreams
+        self.maxPendingBytes = maxPendingBytes
     }
 
     /// The vhost a request names, falling back to `__defaultVhost__` as SRS does.

@@ -144,6 +144,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let limit = RTMPChunkDecoderError.limit(of: error) { LimitReporter.count(limit) }
         close(context, reason: "\(error)")
     }
 
@@ -367,6 +368,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             default:
                 break
             }
+            LimitReporter.count(.handshakeTimeout)
             handler.close(
                 context, reason: "no publish or play within \(timeout.nanoseconds / 1_000_000) ms after \(since)")
         }

@@ -31,6 +31,10 @@ public final class Application: Sendable {
     public let registry = StreamRegistry()
     /// Every client connection (RTMP and HTTP-FLV): the API's clients, kicks, and `max_connections` for all protocols.
     public let clients: ClientRegistry
+    /// Open connections by address, RTMP and HTTP together (`max_connections_per_ip`).
+    let connectionsPerIP: ConnectionsPerIP
+    /// HTTP requests per second by address (`http_max_requests_per_ip`).
+    let requestRate: RequestRateLimiter
     /// Decides connect, publish and play (access rules, HTTP hooks) and hears when they end.
     let policy: any SessionPolicy
     /// Sends the HTTP callbacks (`http_hooks`); shut down when the server stops.
@@ -66,6 +70,8 @@ public final class Application: Sendable {
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         self.clients = ClientRegistry(maxConnections: configuration.maxConnections)
+        self.connectionsPerIP = ConnectionsPerIP(limit: configuration.limits.maxConnectionsPerIP)
+        self.requestRate = RequestRateLimiter(ratePerSecond: configuration.limits.httpMaxRequestsPerIP)
         self.flvMounts = HTTPFLVMounts(configuration.httpFLVMounts)
         let hookClient = HookClient(group: group, logger: logger)
         self.hookClient = hookClient
@@ -75,7 +81,7 @@ public final class Application: Sendable {
                 serverID: "headwater-\(Version.current)-\(getpid())",
                 serviceID: String(UInt32.random(in: .min ... .max), radix: 36),
                 workingDirectory: FileManager.default.currentDirectoryPath),
-            notificationLoops: group, logger: logger
+            notificationLoops: group, logger: logger, maxPending: configuration.limits.httpHooksMaxPending
         ) { vhost in
             current.withLockedValue { $0.vhost(named: vhost) }
         }
@@ -92,7 +98,7 @@ public final class Application: Sendable {
         }
         self.rtmpServer = RTMPServer(
             group: group, registry: registry, settings: configuration.rtmpSettings, logger: logger,
-            clients: clients, policy: rtmpPolicy, upstreams: edge)
+            clients: clients, policy: rtmpPolicy, upstreams: edge, connectionsPerIP: connectionsPerIP)
         LibAVLog.keepErrorsOnly()
         let rtmpPort = configuration.listen.first?.port ?? UpstreamAddress.defaultPort
         let engineOutputs = EngineOutputs(
@@ -105,14 +111,18 @@ public final class Application: Sendable {
         self.ingests = IngestController(outputs: engineOutputs, logger: logger, rtmpPort: { rtmpPort })
         self.hls = HLSController(
             registry: registry, logger: logger, observer: outputHooks,
-            ladder: { key in transcodes.ladder(for: key).map(HLSLadder.init) }
+            ladder: { key in transcodes.ladder(for: key).map(HLSLadder.init) },
+            backlogLimit: configuration.limits.hlsMaxBacklogBytes
         ) { key in
             current.withLockedValue { $0.vhost(named: key.vhost).hls }
         }
         registry.addPublishObserver(hls)
         self.threadPool = NIOThreadPool(numberOfThreads: max(2, System.coreCount))
         threadPool.start()
-        self.dvr = DVRController(registry: registry, threadPool: threadPool, observer: outputHooks, logger: logger) { key in
+        self.dvr = DVRController(
+            registry: registry, threadPool: threadPool, observer: outputHooks,
+            limits: DVRLimits(maximumBacklogBytes: configuration.limits.dvrMaxBacklogBytes), logger: logger
+        ) { key in
             current.withLockedValue { $0.vhost(named: key.vhost).dvr }
         }
         registry.addPublishObserver(dvr)
@@ -204,7 +214,7 @@ public final class Application: Sendable {
         return HTTPServerService(
             configuration: http, playlistMaxAge: playlistMaxAge, group: group, threadPool: threadPool, logger: logger,
             registry: registry, flvMounts: flvMounts, clients: clients, policy: policy, upstreams: edge,
-            apiHasOwnCORS: apiSharesHTTPServer
+            apiHasOwnCORS: apiSharesHTTPServer, limits: httpLimits
         ) { [api, apiSharesHTTPServer, configuration] router in
             // First, so it also authenticates and wraps the other /api/ routes.
             if apiSharesHTTPServer {
@@ -217,6 +227,13 @@ public final class Application: Sendable {
             MetricsRoute.add(to: router, metrics: metrics)
             WebPageRoute.add(to: router, page: page, files: files, threadPool: threadPool)
         }
+    }
+
+    /// The HTTP servers' per-address limits, shared with RTMP (`max_connections_per_ip`).
+    private var httpLimits: HTTPConnectionLimits {
+        HTTPConnectionLimits(
+            connectionsPerIP: connectionsPerIP, requestRate: requestRate,
+            maxHeaderSize: configuration.limits.httpMaxHeaderSize)
     }
 
     // MARK: HTTP API
@@ -234,7 +251,8 @@ public final class Application: Sendable {
         // The API middleware sends its own CORS headers.
         settings.crossdomain = false
         return HTTPServerService(
-            configuration: settings, group: group, threadPool: threadPool, logger: logger, servesFiles: false
+            configuration: settings, group: group, threadPool: threadPool, logger: logger, servesFiles: false,
+            limits: httpLimits
         ) { [api, configuration, dvr] router in
             api.install(on: router, configuration: configuration.httpAPI)
             DVRListingRoute.add(
@@ -279,6 +297,10 @@ public final class Application: Sendable {
             }
             let changed = fresh.vhostChanges(from: previous)
             rtmpServer.reload(fresh.rtmpSettings)
+            connectionsPerIP.setLimit(fresh.limits.maxConnectionsPerIP)
+            if fresh.limits.httpMaxRequestsPerIP != requestRate.ratePerSecond {
+                requestRate.setRate(fresh.limits.httpMaxRequestsPerIP)
+            }
             ingests.reload(fresh)
             flvMounts.update(fresh.httpFLVMounts)
             if fresh.listen != configuration.listen {

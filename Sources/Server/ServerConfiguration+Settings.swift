@@ -15,6 +15,7 @@ extension ServerConfiguration {
                 live: LiveStreamConfiguration(
                     gopCache: vhost.play.gopCache,
                     gopCacheMaxFrames: vhost.play.gopCacheMaxFrames,
+                    gopCacheMaxBytes: vhost.play.gopCacheMaxBytes,
                     queueLength: vhost.play.queueLength.seconds,
                     timeJitter: Live.TimeJitter(rawValue: vhost.play.timeJitter.rawValue) ?? .full,
                     mergedWrites: vhost.minLatency
@@ -30,7 +31,9 @@ extension ServerConfiguration {
             maxConnections: maxConnections,
             handshakeTimeout: handshakeTimeout.timeAmount,
             maxMessageSize: rtmpMaxMessageSize,
-            vhosts: vhostSettings)
+            vhosts: vhostSettings,
+            maxChunkStreams: limits.rtmpMaxChunkStreams,
+            maxPendingBytes: limits.rtmpMaxPendingBytes)
     }
 }
 

@@ -39,4 +39,7 @@ public enum MetricLabel {
     public static let upstreamSentBytes = "headwater_upstream_sent_bytes_total"
     /// Counter, dimensions `role`, `vhost`, `app`, `stream`, `server`: moves to another server or reconnects.
     public static let upstreamReconnects = "headwater_upstream_reconnects_total"
+    /// Counter, dimension `limit` (a `ResourceLimit` raw value, the directive's name): clients refused or
+    /// closed because they hit a configured limit.
+    public static let limitHits = "headwater_limit_hits_total"
 }
