@@ -24,6 +24,10 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// The largest part of the write buffer a player may fill before it counts as not writable.
     static let writeBufferWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 256 << 10, high: 1 << 20)
+    /// SO_SNDBUF for a live player, as on RTMP connections: the kernel would autotune it up to 4 MiB, minutes of
+    /// media a slow reader hides from `queue_length`. Set only once a request plays live, so file downloads
+    /// keep the autotuned buffer.
+    static let socketSendBuffer = 256 << 10
 
     private enum State {
         /// Requests go to Hummingbird.
@@ -161,6 +165,8 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         try? context.channel.syncOptions?.setOption(ChannelOptions.writeBufferWaterMark, value: Self.writeBufferWaterMark)
+        try? context.channel.syncOptions?.setOption(
+            ChannelOptions.socketOption(.so_sndbuf), value: SocketOptionValue(Self.socketSendBuffer))
         let chunked = head.version.major > 1 || (head.version.major == 1 && head.version.minor >= 1)
         var headers = HTTPHeaders([
             ("Content-Type", "video/x-flv"), ("Cache-Control", "no-cache"), ("Connection", "close"),

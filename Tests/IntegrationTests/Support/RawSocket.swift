@@ -5,9 +5,13 @@ import Foundation
 final class RawSocket: @unchecked Sendable {
     let fd: Int32
 
-    init(port: Int, timeout: Double = 10) throws {
+    /// - Parameter receiveBufferSize: SO_RCVBUF set before connecting (a small TCP window for a slow reader).
+    init(port: Int, timeout: Double = 10, receiveBufferSize: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket failed") }
+        if var size = receiveBufferSize {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var time = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
