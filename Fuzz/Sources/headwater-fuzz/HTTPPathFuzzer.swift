@@ -23,6 +23,8 @@ enum HTTPPathFuzzer {
 
         let canonical = "/" + resolved.components.map(percentEncoded).joined(separator: "/")
             + (resolved.hasTrailingSlash && !resolved.components.isEmpty ? "/" : "")
+        // Re-encoding can triple the length; past the limit the resolver rightly refuses it.
+        guard canonical.utf8.count <= resolver.maximumLength else { return }
         let again = try? resolver.resolve(canonical)
         fuzzCheck(again?.components == resolved.components, "'\(canonical)' does not resolve to the same path")
     }
