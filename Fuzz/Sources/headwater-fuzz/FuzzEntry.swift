@@ -34,7 +34,9 @@ let selectedTarget: FuzzTarget = {
     guard let target = FuzzTarget(rawValue: name) else {
         let list = FuzzTarget.allCases.map(\.rawValue).joined(separator: " ")
         print("headwater-fuzz: set HEADWATER_FUZZ_TARGET to one of: \(list)")
-        exit(2)
+        // _exit: the leak checker would otherwise report the half-built process state.
+        fflush(nil)
+        _exit(2)
     }
     return target
 }()
