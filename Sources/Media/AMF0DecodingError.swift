@@ -11,6 +11,7 @@ public struct AMF0DecodingError: Error, Hashable, CustomStringConvertible {
         case invalidReference
         case nestingTooDeep
         case lengthTooLarge
+        case referencesTooLarge
         case truncated
     }
 
@@ -39,6 +40,8 @@ public struct AMF0DecodingError: Error, Hashable, CustomStringConvertible {
     public static let nestingTooDeep = AMF0DecodingError(.nestingTooDeep)
     /// A long string or array length larger than any RTMP message could carry.
     public static let lengthTooLarge = AMF0DecodingError(.lengthTooLarge)
+    /// References that would copy in more than ``AMF0Limits/maximumReferencedValues`` values.
+    public static let referencesTooLarge = AMF0DecodingError(.referencesTooLarge)
     /// The buffer ended inside a value, where the caller said the buffer is complete.
     public static let truncated = AMF0DecodingError(.truncated)
 
@@ -52,6 +55,7 @@ public struct AMF0DecodingError: Error, Hashable, CustomStringConvertible {
     static func invalidReference(at offset: Int) -> Self { Self(.invalidReference, offset: offset) }
     static func nestingTooDeep(at offset: Int) -> Self { Self(.nestingTooDeep, offset: offset) }
     static func lengthTooLarge(at offset: Int) -> Self { Self(.lengthTooLarge, offset: offset) }
+    static func referencesTooLarge(at offset: Int) -> Self { Self(.referencesTooLarge, offset: offset) }
     static func truncated(at offset: Int) -> Self { Self(.truncated, offset: offset) }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.base == rhs.base }

@@ -39,6 +39,8 @@ public struct AVCSequenceParameterSet: Sendable, Hashable {
     /// profile_idc values whose SPS carries chroma format, bit depths and scaling matrices.
     static let profilesWithChromaInfo: Set<UInt8> = [100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135]
     static let maximumRefFramesInPicOrderCntCycle: UInt32 = 255
+    /// delta_scale of a scaling list is -128...127 (H.264 §7.4.2.1.1.1).
+    static let deltaScaleRange: ClosedRange<Int32> = -128...127
 
     /// Parses an SPS NAL unit (with its one-byte NAL header, as stored in an AVC configuration record).
     ///
@@ -113,6 +115,8 @@ public struct AVCSequenceParameterSet: Sendable, Hashable {
         for _ in 0..<size {
             if next != 0 {
                 let delta = try bits.readSE("delta_scale")
+                // Bounded by the spec (§7.4.2.1.1.1); unchecked, a 32-bit delta would overflow the sum below.
+                guard deltaScaleRange.contains(delta) else { throw .invalidValue("delta_scale") }
                 next = (last + delta + 256) % 256
             }
             last = next == 0 ? last : next

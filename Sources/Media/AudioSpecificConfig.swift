@@ -19,6 +19,8 @@ public struct AudioObjectType: RawRepresentable, Sendable, Hashable {
     static let escape = Self(rawValue: 31)
     /// Object types whose config is a GASpecificConfig (§4.4.1).
     static let generalAudio: Set<UInt8> = [1, 2, 3, 4, 6, 7, 17, 19, 20, 21, 22, 23]
+    /// AAC scalable and ER AAC scalable: their GASpecificConfig has a layerNr (§4.4.1, Table 4.1).
+    static let scalable: Set<UInt8> = [6, 20]
 }
 
 /// The MPEG-4 AudioSpecificConfig carried by an AAC sequence header (ISO/IEC 14496-3 §1.6.2.1).
@@ -102,7 +104,7 @@ public struct AudioSpecificConfig: Sendable, Hashable {
         let extensionFlag = try bits.readFlag("extensionFlag")
         // A program config element would have to be parsed to find what follows it.
         guard channelConfiguration != 0 else { return }
-        if objectType.rawValue == 6 || objectType.rawValue == 20 { try bits.skipBits(3, "layerNr") }
+        if AudioObjectType.scalable.contains(objectType.rawValue) { try bits.skipBits(3, "layerNr") }
         if extensionFlag {
             if objectType.rawValue == 22 { try bits.skipBits(16, "numOfSubFrame, layer_length") }
             if [17, 19, 20, 23].contains(objectType.rawValue) { try bits.skipBits(3, "resilience flags") }
@@ -179,6 +181,11 @@ extension ByteBuffer {
         if AudioObjectType.generalAudio.contains(config.objectType.rawValue) {
             bits.write(config.frameLengthFlag ? 1 : 0, bits: 1)
             bits.write(0, bits: 2)  // dependsOnCoreCoder, extensionFlag
+            // The scalable types carry layerNr whenever channels are signalled; without it the parser (and any
+            // decoder) runs out of bits.
+            if config.channelConfiguration != 0, AudioObjectType.scalable.contains(config.objectType.rawValue) {
+                bits.write(0, bits: 3)  // layerNr
+            }
         }
         return writeBytes(bits.bytes)
     }

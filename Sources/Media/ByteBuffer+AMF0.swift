@@ -131,11 +131,21 @@ struct AMF0Parser {
     /// Complex values in the order their markers were read; `nil` while one is still being decoded,
     /// since a value type cannot hold a cycle.
     private var references: [AMF0Value?] = []
+    /// For each complex value: how many values it holds (itself included) and how deeply complex values
+    /// nest below it, so that a reference is charged for what it repeats.
+    private var referenceSizes: [(values: Int, height: Int)] = []
+    /// Values decoded so far, those copied in by references included.
+    private var valueCount = 0
+    /// Values copied in by references so far (bounded by `AMF0Limits.maximumReferencedValues`).
+    private var referencedValues = 0
+    /// The depth of the deepest complex value decoded so far inside the one being decoded.
+    private var deepest = 0
 
     mutating func parseValue(from buffer: inout ByteBuffer, depth: Int) throws(AMF0DecodingError) -> AMF0Value? {
         let start = buffer.readerIndex
         guard let byte = buffer.readInteger(as: UInt8.self) else { return nil }
         guard let marker = AMF0Marker(rawValue: byte) else { throw .unknownMarker(byte, at: start) }
+        if marker != .reference { valueCount += 1 }
         switch marker {
         case .number:
             return buffer.readInteger(as: UInt64.self).map { .number(Double(bitPattern: $0)) }
@@ -154,6 +164,14 @@ struct AMF0Parser {
             guard Int(index) < references.count, let value = references[Int(index)] else {
                 throw .invalidReference(at: start)
             }
+            // A reference stands for a copy of the whole value: it must fit the same depth and size bounds
+            // as if it had been written out.
+            let size = referenceSizes[Int(index)]
+            guard depth + size.height < AMF0Limits.maximumNestingDepth else { throw .nestingTooDeep(at: start) }
+            referencedValues += size.values
+            guard referencedValues <= AMF0Limits.maximumReferencedValues else { throw .referencesTooLarge(at: start) }
+            valueCount += size.values
+            deepest = max(deepest, depth + size.height)
             return value
         case .date:
             guard let (milliseconds, timeZone) = buffer.readMultipleIntegers(as: (UInt64, Int16).self) else {
@@ -176,6 +194,11 @@ struct AMF0Parser {
         guard depth < AMF0Limits.maximumNestingDepth else { throw .nestingTooDeep(at: start) }
         let slot = references.count
         references.append(nil)
+        referenceSizes.append((0, 0))
+        let valuesBefore = valueCount - 1
+        let outerDeepest = deepest
+        deepest = depth
+        defer { deepest = max(outerDeepest, deepest) }
         let value: AMF0Value
         switch marker {
         case .object:
@@ -197,6 +220,7 @@ struct AMF0Parser {
             value = .strictArray(elements)
         }
         references[slot] = value
+        referenceSizes[slot] = (valueCount - valuesBefore, deepest - depth)
         return value
     }
 

@@ -13,7 +13,7 @@ public import Sessions
 /// HTTP-FLV), not the publisher nor internal outputs (HLS, DVR). Serve it with `HTTPAPIMiddleware`.
 public final class HTTPAPI: Sendable {
     /// SRS's default page (`count`) and first index (`start`).
-    public static let defaultCount = 10
+    public static let defaultCount = HTTPAPIPage.defaultCount
     public static let streamIDPrefix = "vid-"
     static let vhostIDPrefix = "vhost-"
 

@@ -106,7 +106,10 @@ public struct HTTPAPIMiddleware<Context: RequestContext>: RouterMiddleware {
 
     private static func page(of request: Request) throws(HTTPAPIError) -> HTTPAPIPage {
         let query = request.uri.queryParameters
-        return try HTTPAPIPage(start: query.get("start"), count: query.get("count"))
+        guard let page = HTTPAPIPage(start: query.get("start"), count: query.get("count")) else {
+            throw .invalidPagination
+        }
+        return page
     }
 
     /// Whether the request announces a body (RFC 9112 §6.3: Transfer-Encoding or a non-zero Content-Length).

@@ -1,6 +1,7 @@
-public import Hummingbird
-
 /// The endpoints of SRS's HTTP API that Headwater serves, parsed from a request path.
+///
+/// Pure (no Hummingbird; the methods are in `HTTPAPIRoute+Methods.swift`) so that the fuzzer in `Fuzz/` can
+/// compile it on its own.
 enum HTTPAPIRoute: Hashable, Sendable {
     /// `/api/v1`: the list of endpoints.
     case index
@@ -33,16 +34,5 @@ enum HTTPAPIRoute: Hashable, Sendable {
         case "upstreams" where id == nil: self = .upstreams
         default: return nil
         }
-    }
-
-    /// What the endpoint takes besides OPTIONS: DELETE kicks one client, everything else is read-only.
-    var methods: [HTTPRequest.Method] {
-        if case .clients(id: .some) = self { return [.get, .delete] }
-        return [.get]
-    }
-
-    /// `Allow` for a 405.
-    var allowHeader: String {
-        (methods.map(\.rawValue) + ["OPTIONS"]).joined(separator: ", ")
     }
 }
