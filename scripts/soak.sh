@@ -122,7 +122,7 @@ sample() {  # one CSV row for the server as it is now
     files=$(find "/proc/$server_pid/fd" -mindepth 1 -maxdepth 1 -xtype f 2>/dev/null | wc -l)
     cpu_ticks=$(ticks)
     cpu=$(awk -v a="$last_ticks" -v b="$cpu_ticks" -v dt="$((now - last_sample))" -v hz="$hz" \
-        'BEGIN { printf "%.1f", dt > 0 ? (b - a) * 100 / hz / dt : 0 }')
+        'BEGIN { printf "%.1f", (dt > 0 ? (b - a) * 100 / hz / dt : 0) }')
     last_ticks=$cpu_ticks last_sample=$now
     echo "$now,$rss,$fds,$files,$threads,$cpu,${#runs[@]}" >> "$csv"
 }
@@ -165,7 +165,7 @@ summary=$(awk -F, -v status="$status" -v restarts="$publisher_restarts" -v playe
         printf " fds_start=%d fds_max=%d fds_end=%d fds_growth_per_h=%.1f files_max=%d threads_max=%d", \
             fds[1], fmax, fds[n], slope(n, sx, sf, sxx, sxf) * 3600, filemax, tmax
         printf " cpu_avg_pct=%.1f publisher_restarts=%d player_runs=%d hls_runs=%d csv=%s png=%s\n", \
-            n > 1 ? cpusum / (n - 1) : 0, restarts, players, polls, csv, png
+            (n > 1 ? cpusum / (n - 1) : 0), restarts, players, polls, csv, png
     }' "$csv")
 
 if command -v gnuplot >/dev/null; then
