@@ -86,7 +86,7 @@ done
 rtmp_url="rtmp://127.0.0.1:$rtmp_port/live/soak"
 flv_url="http://127.0.0.1:$http_port/live/soak.flv"
 hls_url="http://127.0.0.1:$http_port/live/soak.m3u8"
-publisher_restarts=-1 player_runs=0 hls_runs=0
+publisher_restarts=-1 player_runs=0 hls_runs=0 waves=0
 publish() {  # (re)starts the looping publisher; it runs to the end unless it dies
     "$bench" publish "$rtmp_url" --file "$root/samples/sample.flv" --duration $((seconds + 30)) --threads 1 \
         > /dev/null 2>&1 & publisher_pid=$!
@@ -97,9 +97,10 @@ reap() {  # drops the pids of finished runs
     for pid in "${runs[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
     runs=("${alive[@]}")
 }
-start_wave() {  # a few RTMP or HTTP-FLV players for a random while, an HLS poller now and then, bounded
+start_wave() {  # RTMP players, HTTP-FLV players or HLS pollers in turn, a random few for a random while, bounded
     reap
-    local kind=$((RANDOM % 3)) players=$((RANDOM % max_players + 1)) lifetime=$((RANDOM % (wave * 3) + 5))
+    local kind=$((waves % 3)) players=$((RANDOM % max_players + 1)) lifetime=$((RANDOM % (wave * 3) + 5))
+    waves=$((waves + 1))
     ((${#runs[@]} < max_runs)) || { kill -KILL "${runs[0]}" 2>/dev/null || true; reap; }  # an abrupt leaver
     case $kind in
         0) "$bench" play "$rtmp_url" -p "$players" --rate 4 --duration "$lifetime" --threads 1 >/dev/null 2>&1 & ;;
@@ -168,12 +169,14 @@ summary=$(awk -F, -v status="$status" -v restarts="$publisher_restarts" -v playe
             (n > 1 ? cpusum / (n - 1) : 0), restarts, players, polls, csv, png
     }' "$csv")
 
+title="$((seconds / 60)) min"
+((seconds >= 120)) || title="$seconds s"
 if command -v gnuplot >/dev/null; then
     gnuplot <<PLOT || echo "soak: gnuplot failed; no plot" >&2
 set terminal png size 720,360 font ",9"
 set output "$out/soak.png"
 set datafile separator ","
-set title "headwater soak: $((seconds / 60)) min, HLS + DVR segments + players coming and going"
+set title "headwater soak: $title, HLS + DVR segments + players coming and going"
 set xlabel "minutes"
 set ylabel "RSS (MB)"
 set y2label "file descriptors"
