@@ -11,6 +11,7 @@ packages=(
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   chromium tesseract-ocr                                  # web page test: headless screenshot, OCR
   nginx libnginx-mod-rtmp                                 # edge/forward interop: nginx-rtmp as a peer
+  gnuplot-nox                                             # scripts/soak.sh: the RSS and fd plot
 )
 
 missing=()

@@ -3,6 +3,7 @@ import Foundation
 import Live
 import Logging
 import Media
+import Metrics
 import NIOCore
 
 /// Records one publish of a live stream into FLV files: a consumer on the stream's event loop that
@@ -61,6 +62,11 @@ final class DVRRecorder: LiveConsumer {
     private var isDisabled = false
     private var lastErrorLog: NIODeadline?
     private var suppressedErrors = 0
+    /// File errors since recording last worked; reset once it clearly works again (see `noteWritten`).
+    private var failureStreak = 0
+    /// Bytes on disk since the last file error: a retry's few header bytes fitting is not a recovery yet.
+    private var bytesSinceFailure = 0
+    private var currentPath = ""
     private var lastDropLog: NIODeadline?
     private var nextBarrier = 0
     private var barriers: [Int: EventLoopPromise<Void>] = [:]
@@ -189,6 +195,7 @@ final class DVRRecorder: LiveConsumer {
         guard backlog + packet.payload.readableBytes <= limits.maximumBacklogBytes else {
             isDroppingForBacklog = true
             droppedPackets += 1
+            Counter(label: Self.backlogDropsMetric).increment()
             let now = eventLoop.now
             if lastDropLog.map({ now - $0 >= limits.errorLogInterval }) ?? true {
                 lastDropLog = now
@@ -238,6 +245,7 @@ final class DVRRecorder: LiveConsumer {
         fileID += 1
         timeline.startFile(at: packet.timestamp)
         pendingLastTimestamp = 0
+        currentPath = path
         sink.open(DVRFileRequest(id: fileID, path: path, root: root, key: key, startDate: date))
         var writer = FLVFileWriter(
             hasVideo: segmenter.hasVideo, hasAudio: hasAudio, publisherMetadata: publisherMetadata,
@@ -285,11 +293,15 @@ final class DVRRecorder: LiveConsumer {
         switch report {
         case .drained(let bytes):
             inFlight -= bytes
+            // A failed write reports `.failed` before its `.drained`, which closed the writer: an open writer
+            // here means the batch is on disk.
+            if writer != nil { noteWritten(bytes, fileComplete: false) }
         case .failed(let id, let error, let salvaged):
             if let salvaged { publish(salvaged) }
             fileFailed(id, error)
         case .finished(_, let recording):
             publish(recording)
+            noteWritten(0, fileComplete: true)
         case .idle(let token):
             barriers.removeValue(forKey: token)?.succeed()
         }
@@ -306,8 +318,25 @@ final class DVRRecorder: LiveConsumer {
         observer?.dvrDidFinishRecording(recording)
     }
 
+    /// After errors, recording counts as working again once a batch's worth of bytes or a whole file is on
+    /// disk: then one line says so and the next error is logged at once.
+    private func noteWritten(_ bytes: Int, fileComplete: Bool) {
+        guard failureStreak > 0 else { return }
+        bytesSinceFailure += bytes
+        guard fileComplete || bytesSinceFailure >= limits.batchBytes else { return }
+        logger.notice(
+            "DVR recording again after \(failureStreak) failed attempts", metadata: ["dvr.path": "\(currentPath)"])
+        failureStreak = 0
+        bytesSinceFailure = 0
+        lastErrorLog = nil
+        suppressedErrors = 0
+    }
+
     private func fileFailed(_ id: Int, _ error: DVRError) {
         let now = eventLoop.now
+        Counter(label: Self.writeErrorsMetric).increment()
+        failureStreak += 1
+        bytesSinceFailure = 0
         if let last = lastErrorLog, now - last < limits.errorLogInterval {
             suppressedErrors += 1
         } else {
@@ -329,6 +358,11 @@ final class DVRRecorder: LiveConsumer {
         segmenter.closeFile()
         if phase == .live { retryAfter = now + limits.retryPause }
     }
+
+    /// Counter: DVR file creations, writes and finalizations that failed.
+    static let writeErrorsMetric = "headwater_dvr_write_errors_total"
+    /// Counter: media packets not recorded because the writer's backlog bound was reached.
+    static let backlogDropsMetric = "headwater_dvr_backlog_drops_total"
 
     /// The entries of an `onMetaData` payload (`"onMetaData"` then an object or ECMA array).
     static func metadataProperties(_ payload: ByteBuffer) -> [AMF0Property]? {

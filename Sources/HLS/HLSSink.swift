@@ -54,6 +54,8 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
     static let chunkSize = 256 << 10
     /// After a write failure under `hls_on_error continue`, how long before HLS tries again.
     static let retryPause: TimeAmount = .seconds(3)
+    /// While writes keep failing (a full disk), at most one error line per this interval; the rest are counted.
+    static let failureLogInterval: TimeAmount = .seconds(60)
 
     private let configuration: HLSConfiguration
     private let writer: HLSFileWriter
@@ -73,6 +75,13 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
     private var disabledForPublish = false
     private var timer: Scheduled<Void>?
     private var remuxErrors = 0
+    /// Write failures since the last segment that reached the disk; the first is logged, repeats are counted.
+    private var failureStreak = 0
+    /// Bumped by every failure, so a segment landing can tell whether a failure came after it was closed.
+    private var failureEpoch = 0
+    private var lastFailureLog: NIODeadline?
+    /// The segment closed last, until the next closes: a write error about it can still arrive.
+    private var lastClosed: (sequence: Int, temporaryPath: String)?
     private let observer: (any HLSObserver)?
 
     /// - Parameters:
@@ -305,6 +314,8 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
     private func sendChunk() {
         guard var open = segment else { return }
         guard writer.canAccept else {
+            // The writer's backlog bound (HLSFileWriter.backlogLimit) is hit: drop this segment rather than grow.
+            Counter(label: Self.backlogDropsMetric).increment()
             fail(HLSWriteError(path: open.temporaryPath, reason: "the disk is too slow: \(writer.backlogBytes) bytes waiting"))
             return
         }
@@ -323,6 +334,7 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
         segment = nil
         let finalPath = paths.segment(sequence: open.sequence, duration: duration, date: open.date)
         writer.closeSegment(temporaryPath: open.temporaryPath, finalPath: finalPath)
+        lastClosed = (open.sequence, open.temporaryPath)
         nextDate = open.date.addingTimeInterval(Double(duration) / 1000)
         let expired = window.append(
             HLSWindow.Segment(
@@ -333,6 +345,7 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
         writer.writePlaylist(window.playlist().render(), to: paths.playlist)
         reportStatus()
         announce(sequence: open.sequence, path: finalPath, duration: duration)
+        if failureStreak > 0 { watchRecovery(sequence: open.sequence, path: finalPath) }
         logger.debug(
             "hls segment",
             metadata: ["stream": "\(key)", "seq": "\(open.sequence)", "duration": "\(duration)ms", "path": "\(finalPath)"])
@@ -372,7 +385,19 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
         // Only the segment the error is about is dropped: an error about the playlist or a closed segment
         // arrives after the next segment opened, and that one is healthy.
         var dropped = false
-        if let open = segment, error.path == open.temporaryPath {
+        if let closed = lastClosed, error.path == closed.temporaryPath, window.removeNewest(sequence: closed.sequence) {
+            // The newest listed segment never reached the disk: unlist it and drop the open one too, so numbers
+            // stay dense from `closed`. A playlist listing it may have been written meanwhile (when the
+            // playlist write did not fail too); the rewrite below replaces it.
+            lastClosed = nil
+            if let open = segment { writer.abandonSegment(temporaryPath: open.temporaryPath) }
+            segment = nil
+            segmenter.abandon()
+            nextDate = nil
+            nextSequence = closed.sequence
+            writer.writePlaylist(window.playlist().render(), to: paths.playlist)
+            dropped = true
+        } else if let open = segment, error.path == open.temporaryPath {
             dropped = true
             writer.abandonSegment(temporaryPath: open.temporaryPath)
             segment = nil
@@ -382,16 +407,16 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
             nextSequence = open.sequence
         }
         guard phase == .publishing, !disabledForPublish else { return }
+        Counter(label: Self.writeErrorsMetric).increment()
+        failureEpoch += 1
         switch configuration.onError {
         case .continue:
             guard dropped else {
                 // The open segment is fine (a playlist or an earlier segment failed): keep it going.
-                logger.error("hls: \(error)", metadata: ["stream": "\(key)"])
+                logFailure("hls: \(error)")
                 return
             }
-            if pausedUntil == nil {
-                logger.error("hls: \(error); segment dropped, retrying shortly", metadata: ["stream": "\(key)"])
-            }
+            logFailure("hls: \(error); segment dropped, retrying every \(Self.retryPause.nanoseconds / 1_000_000_000) s")
             pausedUntil = .now() + Self.retryPause
         case .ignore:
             logger.error("hls: \(error); hls stops for this publish", metadata: ["stream": "\(key)"])
@@ -403,6 +428,40 @@ public final class HLSSink: LiveConsumer, @unchecked Sendable {
             eventLoop.execute { [self] in onDisconnectRequest?() }
         }
     }
+
+    /// One error line for the first failure of a streak and then at most one per ``failureLogInterval``
+    /// (with the count in between), so a full disk is reported clearly but not once per retry.
+    private func logFailure(_ message: String) {
+        failureStreak += 1
+        let now = NIODeadline.now()
+        if failureStreak > 1, let last = lastFailureLog, now - last < Self.failureLogInterval { return }
+        lastFailureLog = now
+        var metadata: Logger.Metadata = ["stream": "\(key)"]
+        if failureStreak > 1 { metadata["failures"] = "\(failureStreak)" }
+        logger.error("\(message)", metadata: metadata)
+    }
+
+    /// After failures, a segment was closed: once the writer is through with it and no failure came in
+    /// the meantime, writing works again; say so once.
+    private func watchRecovery(sequence: Int, path: String) {
+        let epoch = failureEpoch
+        let loop = eventLoop
+        writer.whenIdle { [self] in
+            loop.execute { [self] in
+                guard failureStreak > 0, failureEpoch == epoch else { return }
+                logger.notice(
+                    "hls: writing again after \(failureStreak) failed writes",
+                    metadata: ["stream": "\(key)", "seq": "\(sequence)", "path": "\(path)"])
+                failureStreak = 0
+                lastFailureLog = nil
+            }
+        }
+    }
+
+    /// Counter: HLS segment, playlist and folder writes that failed (hls_on_error decides what follows).
+    static let writeErrorsMetric = "headwater_hls_write_errors_total"
+    /// Counter: HLS segments dropped because the writer's backlog bound was reached (the disk is too slow).
+    static let backlogDropsMetric = "headwater_hls_backlog_drops_total"
 
     private static func makeRemuxer(_ configuration: HLSConfiguration) -> TSRemuxer {
         var remuxer = TSRemuxer()

@@ -80,6 +80,15 @@ public struct HLSWindow: Sendable {
         return expired
     }
 
+    /// Takes back the newest segment when it is `sequence` (its file never reached the disk), so the playlist
+    /// never lists it and the number can be used again; the segments it pushed out stay out.
+    /// - Returns: whether it was the newest and was removed.
+    public mutating func removeNewest(sequence: Int) -> Bool {
+        guard segments.last?.sequence == sequence else { return false }
+        segments.removeLast()
+        return true
+    }
+
     /// The highest bit rate of a listed segment, bits per second (RFC 8216 §4.3.4.2 BANDWIDTH); 0 when none.
     public var peakBitRate: Int {
         segments.filter { $0.duration > 0 }.map { Self.bitRate(bytes: $0.bytes, milliseconds: $0.duration) }.max() ?? 0

@@ -22,6 +22,30 @@ import Testing
         #expect(window.allSegments.map(\.sequence) == [4, 5, 6, 7, 8, 9])
     }
 
+    @Test func theNewestSegmentCanBeTakenBackAndItsNumberReused() {
+        var window = HLSWindow(window: 30_000, minimumTargetDuration: 10)
+        for sequence in 0..<4 { _ = window.append(Self.segment(sequence)) }
+        #expect(window.segments.map(\.sequence) == [1, 2, 3])
+        // Only the newest, and only by its own number.
+        let notNewest = window.removeNewest(sequence: 2)
+        let newest = window.removeNewest(sequence: 3)
+        let again = window.removeNewest(sequence: 3)
+        #expect(!notNewest && newest && !again)
+        #expect(window.segments.map(\.sequence) == [1, 2])
+        _ = window.append(Self.segment(3, discontinuity: true))
+        let text = window.playlist().render()
+        #expect(text.contains("#EXT-X-MEDIA-SEQUENCE:1\n"))
+        #expect(text.components(separatedBy: "s-3.ts").count == 2)
+
+        // Taking back the only listed segment leaves an empty playlist that continues at that number.
+        var single = HLSWindow(window: 10_000, minimumTargetDuration: 10)
+        _ = single.append(Self.segment(0))
+        _ = single.append(Self.segment(1))
+        let only = single.removeNewest(sequence: 1)
+        #expect(only)
+        #expect(single.segments.isEmpty && single.mediaSequence == 1)
+    }
+
     @Test func discontinuitySequenceCountsDiscontinuitiesThatLeft() {
         var window = HLSWindow(window: 20_000, minimumTargetDuration: 10)
         _ = window.append(Self.segment(0))

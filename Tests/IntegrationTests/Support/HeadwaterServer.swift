@@ -14,7 +14,12 @@ final class HeadwaterServer: @unchecked Sendable {
     /// - Parameter extra: directives placed at the root of the config; `$DIR` as above, `$HTTP_PORT` is the HTTP port.
     /// - Parameter http: whether to run the HTTP server, serving `$DIR/html`.
     /// - Parameter rtmpPort: the RTMP port, to restart a server where another stood; a free one when `nil`.
-    init(vhostBody: String = "", extra: String = "", http: Bool = false, rtmpPort fixedPort: Int? = nil) throws {
+    /// - Parameter launcher: a command the binary runs under (its arguments follow it; `$DIR` as above), which
+    ///   must end by exec'ing them so the process stays the server's, e.g. `unshare` with a mount first.
+    init(
+        vhostBody: String = "", extra: String = "", http: Bool = false, rtmpPort fixedPort: Int? = nil,
+        launcher: [String] = []
+    ) throws {
         rtmpPort = fixedPort ?? Ports.free()
         httpPort = http ? Ports.free() : nil
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hw-\(UUID().uuidString.prefix(8))")
@@ -37,7 +42,10 @@ final class HeadwaterServer: @unchecked Sendable {
             }
             """
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        process = try ChildProcess(Tools.headwaterBinary, ["-c", configPath], name: "headwater")
+        let folder = directory.path
+        let command = launcher.map { $0.replacingOccurrences(of: "$DIR", with: folder) }
+            + [Tools.headwaterBinary, "-c", configPath]
+        process = try ChildProcess(command[0], Array(command.dropFirst()), name: "headwater")
         let deadline = Date().addingTimeInterval(20)
         while !Ports.isOpen(self.rtmpPort) || !(httpPort.map(Ports.isOpen) ?? true) {
             guard process.isRunning, Date() < deadline else {
