@@ -150,8 +150,8 @@ public final class Application: Sendable {
         if configuration.httpAPI.enabled && !apiSharesHTTPServer {
             services.append(.init(service: makeAPIService()))
         }
+        // Cancelled before the event loops shut down: cancelling a repeated task schedules on its loop.
         let sampling = trafficSampler.start(sampling: clients, on: group.next())
-        defer { sampling.cancel() }
         services += [.init(service: rtmp), .init(service: reloader)]
         // Services stop in reverse order: RTMP sessions end first, so the outputs see every unpublish
         // before they close their files.
@@ -164,12 +164,14 @@ public final class Application: Sendable {
         do {
             try await serviceGroup.run()
         } catch {
+            sampling.cancel()
             edge.shutdown()
             try? await hookClient.shutdown()
             try? await threadPool.shutdownGracefully()
             try? await group.shutdownGracefully()
             throw error
         }
+        sampling.cancel()
         edge.shutdown()
         await drainHooks()
         logger.info("headwater stopped")
