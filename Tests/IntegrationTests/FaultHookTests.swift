@@ -53,7 +53,7 @@ struct FaultHookTests {
         let normalPlayer = try FrameRecorder(port: server.rtmpPort, url: server.url("live/normal"))
         let normal = try PacedPublisher(port: server.rtmpPort, url: server.url("live/normal"), sample: sample, duration: 14_000)
         usleep(500_000)
-        let baseline = try #require(ProcessStatus.residentMiB(of: server.process.pid))
+        let baseline = try #require(ProcessResources.residentMiB(of: server.process.pid))
 
         for name in ["nothttp", "huge", "truncated", "chunked"] {
             let result = Self.attempt(server, "live/\(name)?vhost=\(name)")
@@ -80,7 +80,7 @@ struct FaultHookTests {
 
         #expect(server.logCount("hook failed") >= 7, "\(server.log.suffix(4000))")
         #expect(server.logCount("publish started") == 3, "normal, lenient and downallow only")
-        let after = try #require(ProcessStatus.residentMiB(of: server.process.pid))
+        let after = try #require(ProcessResources.residentMiB(of: server.process.pid))
         #expect(after - baseline <= 20, "RSS \(baseline) MiB before, \(after) MiB after (a 50 MB body was announced)")
 
         // The stream with no hooks never stalled.

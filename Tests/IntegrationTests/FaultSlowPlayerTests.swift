@@ -15,7 +15,7 @@ struct FaultSlowPlayerTests {
         let publisher = try PacedPublisher(
             port: server.rtmpPort, url: server.url("live/slow"), sample: sample, duration: 72_000, speed: 4)
         usleep(2_000_000)
-        let baseline = try #require(ProcessStatus.residentMiB(of: server.process.pid))
+        let baseline = try #require(ProcessResources.residentMiB(of: server.process.pid))
 
         let slow = try TestRTMPClient(port: server.rtmpPort, receiveBufferSize: 8_192)
         try slow.handshake()
@@ -35,7 +35,7 @@ struct FaultSlowPlayerTests {
             }
             let result = slow.readDirect(upTo: 1024, timeout: 1)
             read += result.count
-            peak = max(peak, ProcessStatus.residentMiB(of: server.process.pid) ?? 0)
+            peak = max(peak, ProcessResources.residentMiB(of: server.process.pid) ?? 0)
             if result.closed || server.logCount("player too slow, disconnecting") > 0 {
                 disconnectedAfter = Date().timeIntervalSince(slowStarted)
                 if flvClosedAfter != nil { break }
@@ -56,7 +56,7 @@ struct FaultSlowPlayerTests {
         normal.stop()
         #expect(!normal.wasClosedByServer)
         #expect(normal.video.count >= publisher.sentVideo * 97 / 100, "\(normal.video.count) of \(publisher.sentVideo)")
-        let after = try #require(ProcessStatus.residentMiB(of: server.process.pid))
+        let after = try #require(ProcessResources.residentMiB(of: server.process.pid))
         #expect(after - baseline <= 20, "RSS \(baseline) MiB before, \(after) MiB after")
         print("slow players: RTMP closed after \(closedAfter ?? -1) s, HTTP-FLV after \(flvClosedAfter ?? -1) s, \(read) bytes read; RSS \(baseline) → peak \(peak) → \(after) MiB")
     }

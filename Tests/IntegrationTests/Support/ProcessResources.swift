@@ -17,6 +17,11 @@ enum ProcessResources {
         return nil
     }
 
+    /// The same in MiB.
+    static func residentMiB(of pid: Int32) -> Double? {
+        residentKiB(of: pid).map { Double($0) / 1024 }
+    }
+
     /// Raises this process's soft descriptor limit to `wanted` (children inherit it), failing when the
     /// hard limit is lower.
     static func raiseFileLimit(to wanted: rlim_t) throws {

@@ -1,18 +1,5 @@
 import Foundation
 
-/// What /proc says about a process the test started.
-enum ProcessStatus {
-    /// Resident memory (`VmRSS` of /proc/PID/status), in MiB; `nil` when the process is gone.
-    static func residentMiB(of pid: Int32) -> Double? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first
-            return kilobytes.map { $0 / 1024 }
-        }
-        return nil
-    }
-}
-
 extension TestRTMPClient {
     /// Closes with a TCP reset (SO_LINGER 0) instead of a FIN, as a crashing host or a NAT timeout does.
     func reset() {
