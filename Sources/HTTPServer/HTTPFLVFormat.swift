@@ -9,18 +9,14 @@ public import NIOCore
 /// so a player writes the shared buffer below the HTTP encoder without any per-player work.
 public enum HTTPFLVFormat {
     /// FLV tags framed as HTTP/1.1 chunks.
-    public static let chunked = LiveFormat(name: "flv-chunked") { packet in
-        var buffer = ByteBuffer()
+    public static let chunked = LiveFormat(name: "flv-chunked") { (packet: MediaPacket, buffer: inout ByteBuffer) in
         writeChunk(into: &buffer, length: tagLength(packet)) { writeTag(packet, into: &$0) }
-        return buffer
     }
 
     /// Bare FLV tags, for HTTP/1.0 clients, whose response ends when the connection closes.
-    public static let raw = LiveFormat(name: "flv") { packet in
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(tagLength(packet))
+    public static let raw = LiveFormat(name: "flv") { (packet: MediaPacket, buffer: inout ByteBuffer) in
+        buffer.reserveCapacity(buffer.writerIndex + tagLength(packet))
         writeTag(packet, into: &buffer)
-        return buffer
     }
 
     /// The FLV file header and PreviousTagSize0 (FLV 10.1 §E.2), the first bytes of every response body.

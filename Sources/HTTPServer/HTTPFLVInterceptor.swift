@@ -208,8 +208,8 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if case .streaming(let player, _) = state, context.channel.isWritable {
-            player.channelBecameWritable()
+        if case .streaming(let player, _) = state {
+            player.channelWritabilityChanged(isWritable: context.channel.isWritable)
         }
         context.fireChannelWritabilityChanged()
     }

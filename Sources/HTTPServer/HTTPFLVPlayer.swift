@@ -7,7 +7,8 @@ import Sessions
 /// One HTTP-FLV player: a consumer of a live stream that writes the shared FLV tags to its connection.
 ///
 /// The tags arrive already framed for the response (`HTTPFLVFormat`) and are written from the HTTP
-/// encoder's context, below it, so they cost a refcount each and no per-player work. Pacing is
+/// encoder's context, below it, so they cost no per-player work; runs of them that lie back to back in
+/// the stream's pages go as one write per flush (`LiveWriteCoalescer`). Pacing is
 /// `LivePlayerPacer`'s, as for RTMP players: direct writes while writable, a bounded queue cut to
 /// keyframes otherwise, and a disconnect for a player that stays behind.
 final class HTTPFLVPlayer: LiveConsumer {
@@ -25,6 +26,9 @@ final class HTTPFLVPlayer: LiveConsumer {
     private let mediaContext: ChannelHandlerContext
     private var pacer: LivePlayerPacer
     private var mergedWrites: LiveMergedWrites
+    private var pendingRun = LiveWriteCoalescer()
+    /// The channel's writability, kept from `channelWritabilityChanged` rather than asked per packet.
+    private var isWritable: Bool
     private let traffic: ClientTraffic
     private let logger: Logger
     private let republishTimeout: TimeAmount
@@ -50,6 +54,7 @@ final class HTTPFLVPlayer: LiveConsumer {
         self.format = format
         self.pacer = LivePlayerPacer(queueLength: queueLength)
         self.mergedWrites = mergedWrites
+        self.isWritable = context.channel.isWritable
         self.republishTimeout = republishTimeout
         self.traffic = traffic
         self.logger = logger
@@ -84,8 +89,9 @@ final class HTTPFLVPlayer: LiveConsumer {
 
     func liveStreamDidFinishBatch() {
         guard !isClosed else { return }
-        if needsFlush && mergedWrites.shouldFlush(isWritable: context.channel.isWritable) {
+        if needsFlush && mergedWrites.shouldFlush(isWritable: isWritable) {
             needsFlush = false
+            writePendingRun()
             mediaContext.flush()
         }
         if unreportedBytes > 0 {
@@ -94,11 +100,15 @@ final class HTTPFLVPlayer: LiveConsumer {
         }
     }
 
-    /// The socket drained below its low watermark: send what waited.
-    func channelBecameWritable() {
-        guard !isClosed else { return }
+    /// The socket crossed a watermark; when it drained below the low one, send what waited.
+    func channelWritabilityChanged(isWritable: Bool) {
+        self.isWritable = isWritable
+        guard isWritable, !isClosed else { return }
+        // Written one by one while the channel says it takes more, so the queue keeps what it cannot.
+        writePendingRun()
         while context.channel.isWritable, let item = pacer.popFirst() {
             writeMedia(item.packet, encoded: item.bytes)
+            writePendingRun()
         }
         mergedWrites.flushSoon()
         liveStreamDidFinishBatch()
@@ -107,6 +117,8 @@ final class HTTPFLVPlayer: LiveConsumer {
     /// Stops all writes and timers; the connection is being closed.
     func close() {
         isClosed = true
+        // Whatever was held for the next flush still belongs before the end of the response.
+        writePendingRun()
         republishDeadline?.cancel()
         republishDeadline = nil
         if unreportedBytes > 0 {
@@ -127,7 +139,7 @@ final class HTTPFLVPlayer: LiveConsumer {
 
     private func deliver(_ packet: MediaPacket, encoded: ByteBuffer?) {
         guard pacer.accepts(packet) else { return }
-        let placement = pacer.place(packet, bytes: encoded, isWritable: context.channel.isWritable)
+        let placement = pacer.place(packet, bytes: encoded, isWritable: isWritable)
         if case .write = placement {
             writeMedia(packet, encoded: encoded)
         } else if PlayerLagReporter.flvPlayer.report(placement, pacer: &pacer, logger: logger) {
@@ -145,10 +157,18 @@ final class HTTPFLVPlayer: LiveConsumer {
         sentPackets += 1
         mergedWrites.wroteMedia(timestamp: packet.timestamp)
         // Every subscriber of the format gets the stream's bytes; serializing here is only a fallback.
-        writeShared(encoded ?? format?.serialize(packet) ?? HTTPFLVFormat.chunked.serialize(packet))
+        let bytes = encoded ?? format?.serialize(packet) ?? HTTPFLVFormat.chunked.serialize(packet)
+        unreportedBytes += bytes.readableBytes
+        needsFlush = true
+        if let earlier = pendingRun.append(bytes) { mediaContext.write(NIOAny(earlier), promise: nil) }
+    }
+
+    private func writePendingRun() {
+        if let run = pendingRun.take() { mediaContext.write(NIOAny(run), promise: nil) }
     }
 
     private func writeShared(_ bytes: ByteBuffer) {
+        writePendingRun()
         unreportedBytes += bytes.readableBytes
         needsFlush = true
         mediaContext.write(NIOAny(bytes), promise: nil)

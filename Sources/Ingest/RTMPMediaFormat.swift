@@ -13,8 +13,8 @@ public enum RTMPMediaFormat {
     public static let playStreamID: UInt32 = 1
 
     public static func format(chunkSize: Int) -> LiveFormat {
-        LiveFormat(name: "rtmp/\(chunkSize)") { packet in
-            RTMPChunkSerializer.serialize(message(for: packet), chunkSize: chunkSize)
+        LiveFormat(name: "rtmp/\(chunkSize)") { (packet: MediaPacket, buffer: inout ByteBuffer) in
+            buffer.writeRTMPChunks(message(for: packet), chunkSize: chunkSize)
         }
     }
 

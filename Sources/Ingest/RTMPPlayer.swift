@@ -7,9 +7,10 @@ import Sessions
 
 /// One RTMP player: a consumer of a live stream that writes to its connection.
 ///
-/// Shared chunk bytes go straight to the socket while it is writable; otherwise they wait in a
-/// bounded queue that skips ahead to keyframes, and a player that stays behind is disconnected
-/// (`LivePlayerPacer`, shared with HTTP-FLV players).
+/// Shared chunk bytes go to the socket while it is writable, runs of them that lie back to back in the
+/// stream's pages as one write per flush (`LiveWriteCoalescer`); otherwise they wait in a bounded queue
+/// that skips ahead to keyframes, and a player that stays behind is disconnected (`LivePlayerPacer`,
+/// shared with HTTP-FLV players).
 final class RTMPPlayer: LiveConsumer {
     /// Cuts in a row without the queue draining, after which the player is disconnected.
     static let maximumCutsBeforeDisconnect = LivePlayerPacer.defaultMaximumCutsBeforeDisconnect
@@ -29,6 +30,9 @@ final class RTMPPlayer: LiveConsumer {
     private let notifications: Notifications
     private var pacer: LivePlayerPacer
     private var mergedWrites: LiveMergedWrites
+    private var pendingRun = LiveWriteCoalescer()
+    /// The channel's writability, kept from `channelWritabilityChanged` rather than asked per packet.
+    private var isWritable: Bool
     private let logger: Logger
     private var needsFlush = false
     private var hasPublisher = false
@@ -50,6 +54,7 @@ final class RTMPPlayer: LiveConsumer {
         // Shared bytes need the canonical stream id; any other id gets per-connection encoding.
         self.format = streamID == RTMPMediaFormat.playStreamID ? RTMPMediaFormat.format(chunkSize: chunkSize) : nil
         self.pacer = LivePlayerPacer(queueLength: queueLength)
+        self.isWritable = context.channel.isWritable
         self.logger = logger
     }
 
@@ -73,8 +78,9 @@ final class RTMPPlayer: LiveConsumer {
     }
 
     func liveStreamDidFinishBatch() {
-        guard needsFlush, !isClosed, mergedWrites.shouldFlush(isWritable: context.channel.isWritable) else { return }
+        guard needsFlush, !isClosed, mergedWrites.shouldFlush(isWritable: isWritable) else { return }
         needsFlush = false
+        writePendingRun()
         context.flush()
     }
 
@@ -84,13 +90,18 @@ final class RTMPPlayer: LiveConsumer {
 
     func close() {
         isClosed = true
+        _ = pendingRun.take()
     }
 
-    /// The socket drained below its low watermark: send what waited.
-    func channelBecameWritable() {
-        guard !isClosed else { return }
+    /// The socket crossed a watermark; when it drained below the low one, send what waited.
+    func channelWritabilityChanged(isWritable: Bool) {
+        self.isWritable = isWritable
+        guard isWritable, !isClosed else { return }
+        // Written one by one while the channel says it takes more, so the queue keeps what it cannot.
+        writePendingRun()
         while context.channel.isWritable, let item = pacer.popFirst() {
             writeMedia(item.packet, encoded: item.bytes)
+            writePendingRun()
         }
         if pacer.isQueueEmpty && !deferredNotices.isEmpty {
             write(deferredNotices)
@@ -112,11 +123,11 @@ final class RTMPPlayer: LiveConsumer {
 
     private func deliver(_ packet: MediaPacket, encoded: ByteBuffer?) {
         guard pacer.accepts(packet) else { return }
-        if pacer.isQueueEmpty && !deferredNotices.isEmpty && context.channel.isWritable {
+        if pacer.isQueueEmpty && !deferredNotices.isEmpty && isWritable {
             write(deferredNotices)
             deferredNotices.removeAll()
         }
-        let placement = pacer.place(packet, bytes: encoded, isWritable: context.channel.isWritable)
+        let placement = pacer.place(packet, bytes: encoded, isWritable: isWritable)
         if case .write = placement {
             writeMedia(packet, encoded: encoded)
         } else if PlayerLagReporter.rtmpPlayer.report(placement, pacer: &pacer, logger: logger) {
@@ -129,16 +140,32 @@ final class RTMPPlayer: LiveConsumer {
         sentPackets += 1
         needsFlush = true
         mergedWrites.wroteMedia(timestamp: packet.timestamp)
-        if let encoded, let mediaContext {
-            mediaContext.write(NIOAny(encoded), promise: nil)
-        } else if let encoded {
+        if let encoded, mediaContext != nil {
+            if let earlier = pendingRun.append(encoded) { writeShared(earlier) }
+            return
+        }
+        writePendingRun()
+        if let encoded {
             context.write(NIOAny(RTMPOutbound.chunks(encoded)), promise: nil)
         } else {
             context.write(NIOAny(RTMPOutbound.message(RTMPMediaFormat.message(for: packet, streamID: streamID))), promise: nil)
         }
     }
 
+    private func writePendingRun() {
+        if let run = pendingRun.take() { writeShared(run) }
+    }
+
+    private func writeShared(_ bytes: ByteBuffer) {
+        if let mediaContext {
+            mediaContext.write(NIOAny(bytes), promise: nil)
+        } else {
+            context.write(NIOAny(RTMPOutbound.chunks(bytes)), promise: nil)
+        }
+    }
+
     private func write(_ messages: [RTMPMessage]) {
+        writePendingRun()
         for message in messages {
             context.write(NIOAny(RTMPOutbound.message(message)), promise: nil)
         }

@@ -137,8 +137,8 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         // A peer that does not read what we send (ping answers, acks, command replies) stops
         // being read until it does: nothing it makes us send can pile up without bound.
         try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: writable)
-        if case .playing(let player, _, _) = role, writable {
-            player.channelBecameWritable()
+        if case .playing(let player, _, _) = role {
+            player.channelWritabilityChanged(isWritable: writable)
         }
         context.fireChannelWritabilityChanged()
     }

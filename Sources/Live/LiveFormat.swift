@@ -8,15 +8,32 @@ public import NIOCore
 public struct LiveFormat: Sendable, Hashable, CustomStringConvertible {
     /// Identifies the format; two formats with the same name must produce the same bytes.
     public let name: String
-    private let serializer: @Sendable (MediaPacket) -> ByteBuffer
+    private let writer: @Sendable (MediaPacket, inout ByteBuffer) -> Void
 
-    public init(name: String, serialize: @escaping @Sendable (MediaPacket) -> ByteBuffer) {
+    /// A format that appends a packet's bytes to a buffer; the stream reuses one buffer for all packets.
+    public init(name: String, write: @escaping @Sendable (MediaPacket, inout ByteBuffer) -> Void) {
         self.name = name
-        self.serializer = serialize
+        self.writer = write
     }
 
+    /// A format that makes a new buffer per packet.
+    public init(name: String, serialize: @escaping @Sendable (MediaPacket) -> ByteBuffer) {
+        self.init(name: name) { packet, buffer in
+            var bytes = serialize(packet)
+            buffer.writeBuffer(&bytes)
+        }
+    }
+
+    /// Appends the encoding of `packet` to `buffer`.
+    public func write(_ packet: MediaPacket, into buffer: inout ByteBuffer) {
+        writer(packet, &buffer)
+    }
+
+    /// The encoding of `packet` in a buffer of its own.
     public func serialize(_ packet: MediaPacket) -> ByteBuffer {
-        serializer(packet)
+        var buffer = ByteBuffer()
+        writer(packet, &buffer)
+        return buffer
     }
 
     public var description: String { name }

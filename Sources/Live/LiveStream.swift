@@ -51,7 +51,7 @@ public final class LiveStream: @unchecked Sendable {
     private var gop: GOPCache
     private var clock: StreamClock
     private var lastTimestamp: Int64 = 0
-    private var formats: [(format: LiveFormat, subscribers: Int)] = []
+    private var formats: [FormatSlot] = []
     private var relays: [ObjectIdentifier: LoopRelay] = [:]
     private var statistics = LiveStreamStatistics()
     /// Mirrors `publisherID != nil` for readers on other loops (HTTP-FLV deciding between a stream and a file).
@@ -119,8 +119,11 @@ public final class LiveStream: @unchecked Sendable {
             statistics.record(packet)
 
             var encoded = EncodedPacket(packet)
-            for (slot, entry) in formats.enumerated() where entry.subscribers > 0 {
-                encoded[slot] = entry.format.serialize(packet)
+            // Headers and metadata are kept for the whole publish: in a page they would pin all of it.
+            let isHeader = packet.isSequenceHeader || packet.flags.contains(.metadata)
+            for slot in formats.indices where formats[slot].subscribers > 0 {
+                let format = formats[slot].format
+                encoded[slot] = isHeader ? format.serialize(packet) : formats[slot].pages.store(packet, format: format)
             }
             if packet.flags.contains(.metadata) {
                 metadata = encoded
@@ -179,6 +182,8 @@ public final class LiveStream: @unchecked Sendable {
         }
         if let format, let slot = formats.firstIndex(where: { $0.format == format }) {
             formats[slot].subscribers -= 1
+            // Unused pages go; views still in flight keep theirs.
+            if formats[slot].subscribers == 0 { formats[slot].pages = LivePageWriter() }
         }
         relay.subscriberCount -= 1
         if relay.subscriberCount == 0 {
@@ -194,7 +199,7 @@ public final class LiveStream: @unchecked Sendable {
             formats[slot].subscribers += 1
             return slot
         }
-        formats.append((format, 1))
+        formats.append(FormatSlot(format: format, subscribers: 1))
         return formats.count - 1
     }
 
@@ -246,6 +251,13 @@ public final class LiveStream: @unchecked Sendable {
             return snapshot
         }
     }
+}
+
+/// One format the stream serializes to, with the pages its encodings are stored in.
+private struct FormatSlot {
+    let format: LiveFormat
+    var subscribers: Int
+    var pages = LivePageWriter()
 }
 
 /// Per-stream counters (for logs, the API and metrics).

@@ -282,6 +282,7 @@ import Testing
         }
         // Not writable: packets wait, and go out in order once the socket drains.
         harness.channel.isWritable = false
+        harness.channel.pipeline.fireChannelWritabilityChanged()  // as a real channel announces it
         try harness.publish(gop(at: 100, seconds: 1))
         #expect(try harness.output().readableBytes == 0)
         harness.channel.isWritable = true
@@ -295,6 +296,7 @@ import Testing
 
         // Staying behind: the queue (10 s) is cut back at each long GOP, and the player given up after three cuts.
         harness.channel.isWritable = false
+        harness.channel.pipeline.fireChannelWritabilityChanged()  // as a real channel announces it
         for index in 0..<4 {
             try harness.publish(gop(at: 2_000 + Int64(index) * 12_000, seconds: 12))
         }

@@ -30,8 +30,11 @@ struct RTMPFanOutTests {
         let perPlayer = try players.map { try $0.receive() }
         let reference = perPlayer[0]
         #expect(reference.allSatisfy { $0.isMedia })
-        #expect(reference.count == 3 + published.joined().count)
-        #expect(reference.flatMap(\.messages).map(\.payload).dropFirst(3) == published.joined().map(\.payload)[...])
+        let messages = reference.flatMap(\.messages)
+        #expect(messages.count == 3 + published.joined().count)
+        #expect(messages.map(\.payload).dropFirst(3) == published.joined().map(\.payload)[...])
+        // Messages that lie back to back in the stream's pages leave as one write.
+        #expect(reference.count < messages.count)
         for writes in perPlayer.dropFirst() {
             #expect(writes.map(\.bytes) == reference.map(\.bytes))
             // Zero copy: the very same storage reached every player's socket.
@@ -75,13 +78,14 @@ struct RTMPFanOutTests {
         // Type 0 header (1 + 11 bytes), then a 1-byte type 3 header (0xC6: fmt 3, chunk stream 6) every 4096 bytes.
         let payloadLength = video.payload.readableBytes
         let continuations = (payloadLength - 1) / chunkSize
-        #expect(videoWrite.bytes.readableBytes == 12 + payloadLength + continuations)
-        let base = videoWrite.bytes.readerIndex
+        // The video message leads its write; audio of the same batch may follow it in the same buffer.
+        let videoBytes = try #require(videoWrite.bytes.getSlice(
+            at: videoWrite.bytes.readerIndex, length: 12 + payloadLength + continuations))
         for index in 1...continuations {
-            let offset = base + 12 + index * chunkSize + (index - 1)
-            #expect(videoWrite.bytes.getInteger(at: offset, as: UInt8.self) == 0xC6)
+            let offset = 12 + index * chunkSize + (index - 1)
+            #expect(videoBytes.getInteger(at: offset, as: UInt8.self) == 0xC6)
         }
-        #expect(videoWrite.bytes == RTMPChunkSerializer.serialize(RTMPMediaFormat.message(
+        #expect(videoBytes == RTMPChunkSerializer.serialize(RTMPMediaFormat.message(
             for: MediaPacket(kind: .video, timestamp: Int64(video.timestamp), flags: [.keyframe], payload: video.payload)),
             chunkSize: chunkSize))
 
