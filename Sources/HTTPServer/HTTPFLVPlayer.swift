@@ -11,7 +11,7 @@ import Sessions
 /// the stream's pages go as one write per flush (`LiveWriteCoalescer`). Pacing is
 /// `LivePlayerPacer`'s, as for RTMP players: direct writes while writable, a bounded queue cut to
 /// keyframes otherwise, and a disconnect for a player that stays behind.
-final class HTTPFLVPlayer: LiveConsumer {
+final class HTTPFLVPlayer: LiveFollower {
     /// Why a player asks its connection to end.
     enum Ending {
         /// The stream stayed without a publisher past the republish timeout: end the response cleanly.
@@ -25,6 +25,7 @@ final class HTTPFLVPlayer: LiveConsumer {
     /// Where shared bytes enter the pipeline: the HTTP response encoder's context, so they pass below it.
     private let mediaContext: ChannelHandlerContext
     private var pacer: LivePlayerPacer
+    let mergedWritesSetting: LiveMergedWrites
     private var mergedWrites: LiveMergedWrites
     private var pendingRun = LiveWriteCoalescer()
     /// The channel's writability, kept from `channelWritabilityChanged` rather than asked per packet.
@@ -53,6 +54,7 @@ final class HTTPFLVPlayer: LiveConsumer {
         self.mediaContext = mediaContext
         self.format = format
         self.pacer = LivePlayerPacer(queueLength: queueLength)
+        self.mergedWritesSetting = mergedWrites
         self.mergedWrites = mergedWrites
         self.isWritable = context.channel.isWritable
         self.republishTimeout = republishTimeout
@@ -98,6 +100,23 @@ final class HTTPFLVPlayer: LiveConsumer {
             traffic.add(sent: unreportedBytes)
             unreportedBytes = 0
         }
+    }
+
+    var canFollow: Bool {
+        !isClosed && isWritable && !needsFlush && pendingRun.isEmpty && format != nil && pacer.isSteady
+    }
+
+    func liveStreamFollowerFlush(_ runs: LiveFollowRuns, messages: Int) -> Bool {
+        guard canFollow else { return false }
+        runs.forEach { run in
+            unreportedBytes += run.readableBytes
+            mediaContext.write(NIOAny(run), promise: nil)
+        }
+        sentPackets += messages
+        mediaContext.flush()
+        traffic.add(sent: unreportedBytes)
+        unreportedBytes = 0
+        return true
     }
 
     /// The socket crossed a watermark; when it drained below the low one, send what waited.

@@ -11,7 +11,7 @@ import Sessions
 /// stream's pages as one write per flush (`LiveWriteCoalescer`); otherwise they wait in a bounded queue
 /// that skips ahead to keyframes, and a player that stays behind is disconnected (`LivePlayerPacer`,
 /// shared with HTTP-FLV players).
-final class RTMPPlayer: LiveConsumer {
+final class RTMPPlayer: LiveFollower {
     /// Cuts in a row without the queue draining, after which the player is disconnected.
     static let maximumCutsBeforeDisconnect = LivePlayerPacer.defaultMaximumCutsBeforeDisconnect
 
@@ -29,6 +29,7 @@ final class RTMPPlayer: LiveConsumer {
     private let streamID: UInt32
     private let notifications: Notifications
     private var pacer: LivePlayerPacer
+    let mergedWritesSetting: LiveMergedWrites
     private var mergedWrites: LiveMergedWrites
     private var pendingRun = LiveWriteCoalescer()
     /// The channel's writability, kept from `channelWritabilityChanged` rather than asked per packet.
@@ -46,6 +47,7 @@ final class RTMPPlayer: LiveConsumer {
         context: ChannelHandlerContext, streamID: UInt32, chunkSize: Int, queueLength: Double,
         mergedWrites: LiveMergedWrites = .off, notifications: Notifications, logger: Logger
     ) {
+        self.mergedWritesSetting = mergedWrites
         self.mergedWrites = mergedWrites
         self.context = context
         self.mediaContext = try? context.pipeline.syncOperations.context(handlerType: RTMPOutboundHandler.self)
@@ -82,6 +84,19 @@ final class RTMPPlayer: LiveConsumer {
         needsFlush = false
         writePendingRun()
         context.flush()
+    }
+
+    var canFollow: Bool {
+        !isClosed && isWritable && !needsFlush && pendingRun.isEmpty && mediaContext != nil && format != nil
+            && deferredNotices.isEmpty && pacer.isSteady
+    }
+
+    func liveStreamFollowerFlush(_ runs: LiveFollowRuns, messages: Int) -> Bool {
+        guard canFollow, let mediaContext else { return false }
+        runs.forEach { mediaContext.write(NIOAny($0), promise: nil) }
+        sentPackets += messages
+        context.flush()
+        return true
     }
 
     func setPaused(_ paused: Bool) {

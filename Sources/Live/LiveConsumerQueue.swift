@@ -38,6 +38,8 @@ public struct LiveConsumerQueue {
     public var isEmpty: Bool { items.isEmpty }
     public var count: Int { items.count }
     public var byteCount: Int { queuedBytes }
+    /// Whether the queue was cut and admits nothing but headers until the next keyframe.
+    public var isWaitingForKeyframe: Bool { waitingForKeyframe }
 
     /// Milliseconds between the oldest and newest queued media packet.
     ///

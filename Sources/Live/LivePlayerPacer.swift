@@ -78,6 +78,12 @@ public struct LivePlayerPacer {
 
     public var isQueueEmpty: Bool { queue.isEmpty }
 
+    /// Whether every packet would go straight to a writable socket: not paused, not waiting for a
+    /// keyframe, nothing queued.
+    public var isSteady: Bool {
+        !isPaused && !(needsKeyframe && hasVideo) && queue.isEmpty && !queue.isWaitingForKeyframe
+    }
+
     /// Whether a "lagging" warning may be logged now (at most once per `lagLogInterval`).
     public mutating func shouldLogLag(now: NIODeadline) -> Bool {
         guard now - lastLagLog > Self.lagLogInterval else { return false }
