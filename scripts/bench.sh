@@ -12,8 +12,11 @@
 #   RSS KB per player         peak VmRSS while the tool ran, minus the idle process's, per connected player;
 #   TTFF p99, stalls          from the tool's summary (a stall: no media for 2 s while the publisher is live).
 #
-# Usage: scripts/bench.sh [--short] [--players "1000 2000 ..."] [--seconds S] [--out FILE] [--readme]
+# Usage: scripts/bench.sh [--short] [--players "1000 2000 ..."] [--seconds S] [--max-mbps M] [--out FILE] [--readme]
 #   --short    one count (200 players), 10 s, samples/sample.flv only: under 2 minutes; run by CI.
+#   --max-mbps skip a bitrate and player count whose total is over M Mbit/s (default 7000): one loopback
+#              core cannot carry 12,000 players of the 2 Mbps stream (25 Gbit/s), so the run would only
+#              measure the machine.
 #   --readme   then put the result into README.md between <!-- bench:begin --> and <!-- bench:end -->.
 # Binaries: .build/release/{headwater,headwater-bench}, built when missing; HEADWATER_BIN and
 # HEADWATER_BENCH_BIN override them (the output names the build). Loopback only; every process it starts
@@ -31,12 +34,14 @@ players=""
 seconds=""
 out=""
 readme=0
+max_mbps=7000
 while [ $# -gt 0 ]; do
     case "$1" in
         --short) short=1 ;;
         --players) players=$2; shift ;;
         --seconds) seconds=$2; shift ;;
         --out) out=$2; shift ;;
+        --max-mbps) max_mbps=$2; shift ;;
         --readme) readme=1 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -243,6 +248,11 @@ for file in "${streams[@]}"; do
         if [ "$open_files" -lt $((count + headroom)) ]; then
             echo "bench.sh: skipping $count players: the open-file limit is $open_files" >&2
             skipped+=("$count players (open-file limit $open_files)")
+            continue
+        fi
+        if [ $((count * kbps / 1000)) -gt "$max_mbps" ]; then
+            echo "bench.sh: skipping $count players of $kbps kbps: over --max-mbps $max_mbps" >&2
+            skipped+=("$count players of the $kbps kbps stream (over $max_mbps Mbit/s)")
             continue
         fi
         capacity=$((count + headroom))

@@ -71,8 +71,10 @@ final class LoopRelay: @unchecked Sendable {
                 // (a follower whose span went negative is flushed at once).
                 lastTimestamp = timestamp < lastTimestamp - Self.backwardJump ? timestamp : max(lastTimestamp, timestamp)
                 if followerCount > 0 { keepForFollowers(encoded) }
-                for member in members where !member.following {
-                    member.consumer.liveStream(didReceive: .media(encoded.packet, encoded: member.slot.flatMap { encoded[$0] }))
+                // Indexed, not `for member in members`: copying a member would retain its references.
+                for index in members.indices where !members[index].following {
+                    let bytes = members[index].slot.flatMap { encoded[$0] }
+                    members[index].consumer.liveStream(didReceive: .media(encoded.packet, encoded: bytes))
                 }
             } else {
                 // Status events need each player's own handling, after everything it was owed.
@@ -141,23 +143,22 @@ final class LoopRelay: @unchecked Sendable {
     /// Flushes every follower whose merged-writes span is complete.
     private func flushDueFollowers() {
         for index in members.indices where members[index].following {
-            let member = members[index]
-            let held = mediaCount - member.flushedCount
+            let held = mediaCount - members[index].flushedCount
             guard held > 0 else { continue }
-            let span = lastTimestamp - member.flushedTimestamp
+            let span = lastTimestamp - members[index].flushedTimestamp
+            let setting = members[index].setting
             let due =
-                member.setting.latency == 0 || span < 0 || held >= LiveMergedWrites.maximumHeldMessages
-                || (span >= member.setting.latency && held >= member.setting.messages)
+                setting.latency == 0 || span < 0 || held >= LiveMergedWrites.maximumHeldMessages
+                || (span >= setting.latency && held >= setting.messages)
             if due { flushFollower(index) }
         }
     }
 
     /// Writes a follower what it is owed, or hands it the packets when it cannot take them now.
     private func flushFollower(_ index: Int) {
-        let member = members[index]
-        guard let follower = member.follower, let slot = member.slot, let trail = trails[slot] else { return }
-        let runs = LiveFollowRuns(trail: trail, position: member.position)
-        guard follower.liveStreamFollowerFlush(runs, messages: mediaCount - member.flushedCount) else {
+        guard let follower = members[index].follower, let slot = members[index].slot, let trail = trails[slot] else { return }
+        let runs = LiveFollowRuns(trail: trail, position: members[index].position)
+        guard follower.liveStreamFollowerFlush(runs, messages: mediaCount - members[index].flushedCount) else {
             release(index)
             return
         }
@@ -213,8 +214,8 @@ final class LoopRelay: @unchecked Sendable {
     /// Forgets the packets and runs every follower has been sent.
     private func dropSent() {
         var oldestPacket = Int.max
-        for member in members where member.following {
-            oldestPacket = min(oldestPacket, member.flushedCount)
+        for index in members.indices where members[index].following {
+            oldestPacket = min(oldestPacket, members[index].flushedCount)
         }
         let sent = min(max(oldestPacket - firstFollowedIndex, 0), followed.count)
         if sent > 0 {
@@ -223,8 +224,8 @@ final class LoopRelay: @unchecked Sendable {
         }
         for slot in trails.indices where trails[slot] != nil {
             var oldest = Int.max
-            for member in members where member.following && member.slot == slot {
-                oldest = min(oldest, member.position.run)
+            for index in members.indices where members[index].following && members[index].slot == slot {
+                oldest = min(oldest, members[index].position.run)
             }
             trails[slot]!.dropRuns(before: oldest)
         }
