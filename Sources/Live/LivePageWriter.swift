@@ -20,8 +20,14 @@ struct LivePageWriter {
     private var page: ByteBuffer
     private var scratch = ByteBuffer()
     private let allocator = ByteBufferAllocator()
-    private var pageFirstTimestamp: Int64?
-    private var pageLastTimestamp: Int64 = 0
+    /// The stream's byte rate is measured over a window of media time that spans pages, since a page
+    /// may hold a single large frame.
+    private var windowStart: Int64?
+    private var windowEnd: Int64 = 0
+    private var windowBytes = 0
+    private var bytesPerSecond = 0
+    /// Media time a rate window covers before it is restarted.
+    private static let rateWindow: Int64 = 2000
 
     /// The first page is allocated by the first `store`.
     init() {
@@ -46,23 +52,33 @@ struct LivePageWriter {
         }
         page.moveWriterIndex(forwardBy: length)
         if scratch.capacity > Self.maximumRetainedScratch { scratch = ByteBuffer() }
-        if pageFirstTimestamp == nil { pageFirstTimestamp = packet.timestamp }
-        pageLastTimestamp = max(pageLastTimestamp, packet.timestamp)
+        measureRate(length, at: packet.timestamp)
 
         var view = page
         view.moveReaderIndex(to: start)
         return view
     }
 
-    /// Replaces the full page with one sized to about a second of the stream at the rate the old one filled.
+    /// Replaces the full page with one sized to about a second of the stream.
     private mutating func startPage(fitting length: Int) {
-        var size = Self.minimumPageSize
-        if let first = pageFirstTimestamp, pageLastTimestamp > first {
-            let bytesPerSecond = page.writerIndex * 1000 / Int(clamping: pageLastTimestamp - first)
-            size = min(max(bytesPerSecond, Self.minimumPageSize), Self.maximumPageSize)
-        }
+        let size = min(max(bytesPerSecond, Self.minimumPageSize), Self.maximumPageSize)
         page = allocator.buffer(capacity: max(size, length))
-        pageFirstTimestamp = nil
-        pageLastTimestamp = 0
+    }
+
+    private mutating func measureRate(_ length: Int, at timestamp: Int64) {
+        guard let start = windowStart, timestamp >= start else {
+            // The first message, or the clock went back: start over.
+            windowStart = timestamp
+            windowEnd = timestamp
+            windowBytes = length
+            return
+        }
+        windowBytes += length
+        windowEnd = max(windowEnd, timestamp)
+        let span = windowEnd - start
+        guard span >= Self.rateWindow else { return }
+        bytesPerSecond = windowBytes * 1000 / Int(clamping: span)
+        windowStart = windowEnd
+        windowBytes = 0
     }
 }

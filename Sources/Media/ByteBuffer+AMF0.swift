@@ -128,12 +128,18 @@ extension ByteBuffer {
 /// Decoding state shared by the values of one message: the reference table (AMF0 spec §2.9).
 /// Every method returns `nil` as soon as the bytes run out; callers then discard the cursor.
 struct AMF0Parser {
-    /// Complex values in the order their markers were read; `nil` while one is still being decoded,
-    /// since a value type cannot hold a cycle.
-    private var references: [AMF0Value?] = []
-    /// For each complex value: how many values it holds (itself included) and how deeply complex values
-    /// nest below it, so that a reference is charged for what it repeats.
-    private var referenceSizes: [(values: Int, height: Int)] = []
+    /// A complex value a reference can point to.
+    private struct Reference {
+        /// `nil` while the value is still being decoded, since a value type cannot hold a cycle.
+        var value: AMF0Value?
+        /// How many values it holds (itself included) and how deeply complex values nest below it, so
+        /// that a reference is charged for what it repeats.
+        var values = 0
+        var height = 0
+    }
+
+    /// Complex values in the order their markers were read (one array: one allocation per message).
+    private var references: [Reference] = []
     /// Values decoded so far, those copied in by references included.
     private var valueCount = 0
     /// Values copied in by references so far (bounded by `AMF0Limits.maximumReferencedValues`).
@@ -161,12 +167,12 @@ struct AMF0Parser {
             return .undefined
         case .reference:
             guard let index = buffer.readInteger(as: UInt16.self) else { return nil }
-            guard Int(index) < references.count, let value = references[Int(index)] else {
+            guard Int(index) < references.count, let value = references[Int(index)].value else {
                 throw .invalidReference(at: start)
             }
             // A reference stands for a copy of the whole value: it must fit the same depth and size bounds
             // as if it had been written out.
-            let size = referenceSizes[Int(index)]
+            let size = references[Int(index)]
             guard depth + size.height < AMF0Limits.maximumNestingDepth else { throw .nestingTooDeep(at: start) }
             referencedValues += size.values
             guard referencedValues <= AMF0Limits.maximumReferencedValues else { throw .referencesTooLarge(at: start) }
@@ -193,8 +199,7 @@ struct AMF0Parser {
     ) throws(AMF0DecodingError) -> AMF0Value? {
         guard depth < AMF0Limits.maximumNestingDepth else { throw .nestingTooDeep(at: start) }
         let slot = references.count
-        references.append(nil)
-        referenceSizes.append((0, 0))
+        references.append(Reference(value: nil))
         let valuesBefore = valueCount - 1
         let outerDeepest = deepest
         deepest = depth
@@ -219,8 +224,7 @@ struct AMF0Parser {
             guard let elements = try parseStrictArray(from: &buffer, depth: depth, start: start) else { return nil }
             value = .strictArray(elements)
         }
-        references[slot] = value
-        referenceSizes[slot] = (valueCount - valuesBefore, deepest - depth)
+        references[slot] = Reference(value: value, values: valueCount - valuesBefore, height: deepest - depth)
         return value
     }
 

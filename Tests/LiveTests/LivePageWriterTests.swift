@@ -47,6 +47,15 @@ struct LivePageWriterTests {
         #expect(views.first?.capacity ?? 0 >= LivePageWriter.minimumPageSize)
     }
 
+    @Test("a stream of frames each larger than the smallest page still gets pages of many frames")
+    func largeFramesSharePages() {
+        var pages = LivePageWriter()
+        // 30 fps of 40 KB frames, 1.2 MB a second: every frame is over the 16 KiB a page starts with.
+        let views = (0..<150).map { pages.store(Packets.video(Int64($0) * 33, size: 40_000), format: Self.format) }
+        let pagesOfLastSecond = Set(views.suffix(30).map { $0.withVeryUnsafeBytes { Int(bitPattern: $0.baseAddress) } })
+        #expect(pagesOfLastSecond.count <= 4, "the last 30 frames used \(pagesOfLastSecond.count) pages")
+    }
+
     @Test("back-to-back views merge into one buffer; a gap, another page or a separate buffer starts a new run")
     func coalescing() {
         var pages = LivePageWriter()
