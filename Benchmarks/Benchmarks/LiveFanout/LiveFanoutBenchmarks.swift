@@ -44,8 +44,7 @@ func fanoutBenchmark<Player: ByteCountingPlayer>(
         do {
             harness = try FanoutHarness(players: players, source: makeSource())
         } catch {
-            benchmark.error("publish failed: \(error)")
-            return
+            fail(benchmark, "publish failed: \(error)")
         }
         // One GOP first, so the stream's caches, pages and arrays have reached their steady size.
         harness.publish(harness.source.gopPackets)
@@ -67,19 +66,26 @@ func fanoutBenchmark<Player: ByteCountingPlayer>(
             let latency = Int(ByteCountingFollower.mergedWrites.latency)
             let lastSpan = latency * harness.source.packetsPerSecond / 1000 + 2
             if followed.count != 1 || followed.first! < packets - lastSpan {
-                benchmark.error("followers were flushed unequal or missing messages: \(followed.sorted())")
+                fail(benchmark, "followers were flushed unequal or missing messages: \(followed.sorted())")
             }
         }
         // Ending the publish hands followers the rest, so every player must now have every packet.
         harness.finishPublishing()
         let received = Set(zip(harness.players, before).map { $0.bytes - $1 })
         if received.count != 1 || received.first! < payload {
-            benchmark.error("players received unequal or missing bytes: \(received.sorted()), payload \(payload)")
+            fail(benchmark, "players received unequal or missing bytes: \(received.sorted()), payload \(payload)")
         }
         do {
             try harness.shutdown()
         } catch {
-            benchmark.error("shutdown failed: \(error)")
+            fail(benchmark, "shutdown failed: \(error)")
         }
     }
+}
+
+/// Fails the run. In package-benchmark 1.38.1 `benchmark.error` alone prints the reason and drops the benchmark's
+/// results, but the exit status stays 0 and `thresholds check` reports EQUAL, so the process stops as well.
+func fail(_ benchmark: Benchmark, _ reason: String) -> Never {
+    benchmark.error(reason)
+    fatalError(reason)
 }
