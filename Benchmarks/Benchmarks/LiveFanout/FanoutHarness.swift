@@ -4,67 +4,48 @@ import NIOCore
 import NIOEmbedded
 import RTMP
 
-/// A player reduced to its bookkeeping: it counts the bytes it would write and its flushes.
-final class ByteCountingConsumer: LiveConsumer {
-    let eventLoop: any EventLoop
-    let format: LiveFormat?
-    private(set) var bytes = 0
-    private(set) var batches = 0
-
-    init(eventLoop: any EventLoop, format: LiveFormat?) {
-        self.eventLoop = eventLoop
-        self.format = format
+/// What every fan-out harness shares: the stream, its configuration and the players' format.
+enum Fanout {
+    /// RTMP chunks at SRS's default outbound chunk size, written into the stream's reused buffer as the
+    /// server's RTMP players receive them (`RTMPMediaFormat` in Ingest).
+    static let format = LiveFormat(name: "rtmp/60000") { (packet: MediaPacket, buffer: inout ByteBuffer) in
+        buffer.writeRTMPChunks(RTMPMessage(playing: packet), chunkSize: 60_000)
     }
-
-    func liveStream(didReceive event: LiveEvent) {
-        if case .media(_, let encoded?) = event {
-            bytes += encoded.readableBytes
-        }
-    }
-
-    func liveStreamDidFinishBatch() {
-        batches += 1
-    }
+    static let key = StreamKey(vhost: "__defaultVhost__", app: "live", stream: "bench")
+    static let configuration = LiveStreamConfiguration()
 }
 
-/// One publisher and `consumers` players of one stream, all on one `EmbeddedEventLoop`.
+/// One publisher and `players` players of one stream, all on one `EmbeddedEventLoop`.
 ///
 /// An `EmbeddedEventLoop` may only be used on the thread that made it, and the benchmark runner
 /// does not promise one thread across iterations, so each iteration builds its own harness.
 /// Publisher and players sharing the loop means delivery is inline: what is measured is the
-/// hub's own work (timestamp fix-up, one serialization, GOP cache, the hand-off to every player),
-/// not cross-thread hops.
-final class FanoutHarness {
-    /// RTMP chunks at SRS's default outbound chunk size, as an RTMP player receives them.
-    static let format = LiveFormat(name: "rtmp-60000") { packet in
-        RTMPChunkSerializer.serialize(RTMPMessage(playing: packet), chunkSize: 60_000)
-    }
-    static let key = StreamKey(vhost: "__defaultVhost__", app: "live", stream: "bench")
-    static let configuration = LiveStreamConfiguration()
-
+/// hub's own work (timestamp fix-up, one encoding into the stream's pages, GOP cache, the hand-off
+/// to every player or the followers' trail and flushes), not cross-thread hops.
+final class FanoutHarness<Player: ByteCountingPlayer> {
     let loop: EmbeddedEventLoop
-    let consumers: [ByteCountingConsumer]
+    let players: [Player]
+    let source: any PacketSource
     private let subscriptions: [LiveSubscription]
     private let session: LivePublishSession
-    private let source: VideoSource
 
-    init(consumers count: Int, source: VideoSource) throws {
+    init(players count: Int, source: any PacketSource) throws {
         let loop = EmbeddedEventLoop()
         let registry = StreamRegistry()
-        let consumers = (0..<count).map { _ in ByteCountingConsumer(eventLoop: loop, format: Self.format) }
-        subscriptions = consumers.map {
-            registry.subscribe($0, to: Self.key, configuration: Self.configuration)
+        let players = (0..<count).map { _ in Player(eventLoop: loop, format: Fanout.format) }
+        subscriptions = players.map {
+            registry.subscribe($0, to: Fanout.key, configuration: Fanout.configuration)
         }
-        let published = registry.publish(Self.key, configuration: Self.configuration, on: loop)
+        let published = registry.publish(Fanout.key, configuration: Fanout.configuration, on: loop)
         loop.run()
         session = try published.wait()
         self.loop = loop
-        self.consumers = consumers
+        self.players = players
         self.source = source
     }
 
     /// Publishes `count` packets, flushing after each as a publisher's `channelReadComplete`
-    /// does when every read carries one large video message.
+    /// does when every read carries one message.
     func publish(_ count: Int) {
         for _ in 0..<count {
             session.append(source.next())
@@ -72,47 +53,17 @@ final class FanoutHarness {
         }
     }
 
-    func finish() throws {
-        subscriptions.forEach { $0.cancel() }
+    /// Ends the publish: the relay hands followers what they were not flushed yet, then `unpublished`.
+    func finishPublishing() {
         session.finish()
         loop.run()
+    }
+
+    func shutdown() throws {
+        session.finish()
+        subscriptions.forEach { $0.cancel() }
+        loop.run()
         try loop.syncShutdownGracefully()
-    }
-}
-
-/// 64 KiB video frames at 30 fps with a keyframe every 2 s, all sharing one payload buffer
-/// (as the GOP cache and every player share a packet's payload).
-final class VideoSource {
-    static let frameSize = 64 * 1024
-    static let frameDuration: Int64 = 33
-    static let gopLength = 60
-
-    private let keyframe: ByteBuffer
-    private let interframe: ByteBuffer
-    private var index = 0
-
-    init() {
-        keyframe = Self.payload(frameType: 0x17)
-        interframe = Self.payload(frameType: 0x27)
-    }
-
-    func next() -> MediaPacket {
-        defer { index += 1 }
-        let isKey = index % Self.gopLength == 0
-        return MediaPacket(
-            kind: .video, timestamp: Int64(index) * Self.frameDuration,
-            flags: isKey ? [.keyframe] : [], payload: isKey ? keyframe : interframe)
-    }
-
-    /// An AVC video tag body: frame type and codec id, NALU packet type, composition time 0,
-    /// then filler standing in for the NAL units (FLV spec §E.4.3.1).
-    private static func payload(frameType: UInt8) -> ByteBuffer {
-        var buffer = ByteBufferAllocator().buffer(capacity: frameSize)
-        buffer.writeInteger(frameType)
-        buffer.writeInteger(UInt8(1))
-        buffer.writeRepeatingByte(0, count: 3)
-        buffer.writeRepeatingByte(0xA5, count: frameSize - 5)
-        return buffer
     }
 }
 
