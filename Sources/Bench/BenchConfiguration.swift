@@ -24,6 +24,10 @@ public struct BenchConfiguration: Sendable {
     public var connectTimeout: TimeAmount
     /// Event loop threads (defaults to the core count).
     public var threads: Int
+    /// Every this many RTMP players (index 0, N, 2N, ...) parse every message for the whole run (latency,
+    /// frame counts); the others parse until their first video frame and only count bytes after it, which
+    /// keeps the tool's own cost per player small. `1`: all players parse everything.
+    public var parseEvery: Int
 
     /// Upper bounds that keep a mistyped argument from exhausting the machine.
     public static let maximumPlayers = 100_000
@@ -34,7 +38,7 @@ public struct BenchConfiguration: Sendable {
         mode: BenchMode, url: String, players: Int = 1, rate: Double = 100, duration: Double = 10,
         batchInterval: TimeAmount = .milliseconds(200), stallAfter: TimeAmount = .seconds(2),
         publishFile: String? = nil, publishURL: String? = nil, streams: Int = 1,
-        connectTimeout: TimeAmount = .seconds(5), threads: Int = 1
+        connectTimeout: TimeAmount = .seconds(5), threads: Int = 1, parseEvery: Int = 1
     ) {
         self.mode = mode
         self.url = url
@@ -48,5 +52,6 @@ public struct BenchConfiguration: Sendable {
         self.streams = min(max(streams, 1), Self.maximumStreams)
         self.connectTimeout = connectTimeout
         self.threads = max(threads, 1)
+        self.parseEvery = max(parseEvery, 1)
     }
 }

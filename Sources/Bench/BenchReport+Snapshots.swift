@@ -24,7 +24,7 @@ extension BenchReport {
                 if player.stalled { report.stalled += 1 }
                 if let rate = player.kilobitsPerSecond(at: now) { kbps.append(rate) }
                 if let time = player.timeToFirstFrameMilliseconds { ttff.append(time) }
-                if let first = player.firstKeyTimestamp {
+                if let first = player.firstKeyTimestamp, !player.countsBytesOnly {
                     received.append(Double(player.framesReceived))
                     if let sendClock {
                         differences.append(Double(player.framesReceived - sendClock.framesSent(from: first)))

@@ -87,6 +87,16 @@ public final class PlayerShard {
         latencyCount += 1
     }
 
+    /// Player `index` stopped parsing: from now on only its bytes tell that media arrives.
+    public func countBytesOnly(_ index: Int) {
+        players[index].countBytesOnly()
+    }
+
+    /// Bytes reached a player that only counts bytes.
+    public func bytesArrived(_ index: Int, at now: NIODeadline) {
+        players[index].bytesArrived(at: now, stallAfter: stallAfter)
+    }
+
     public func snapshot(at now: NIODeadline) -> Snapshot {
         let live = sendClock?.isLive ?? true
         for index in players.indices {

@@ -35,6 +35,7 @@ struct PlayerStarter: Sendable {
 
     func start(shard: NIOLoopBound<PlayerShard>) {
         let target = self.target
+        let parseEvery = configuration.parseEvery
         let bootstrap = ClientBootstrap(group: shard.eventLoop)
             .connectTimeout(configuration.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -54,7 +55,8 @@ struct PlayerStarter: Sendable {
                         try pipeline.addHandler(RTMPHandshakeHandler(role: .client))
                         try pipeline.addHandler(RTMPOutboundHandler())
                         try pipeline.addHandler(
-                            RTMPBenchPlayerHandler(url: url, shard: players, index: index))
+                            RTMPBenchPlayerHandler(
+                                url: url, shard: players, index: index, parsesEveryMessage: index % parseEvery == 0))
                     case .flv(let url):
                         try pipeline.addHTTPClientHandlers()
                         try pipeline.addHandler(

@@ -29,6 +29,9 @@ public struct PlayerState: Sendable, Hashable {
     /// Whether a second keyframe arrived: frames from then on are live, not the GOP cache's burst
     /// at join (whose latency is the cached GOP's age, not the server's delay).
     public private(set) var isPastJoinGOP = false
+    /// Whether the player stopped parsing after its first video frame (`--parse-every`): its frame
+    /// counts stop there and are left out of the report; bytes stand for media in the stall check.
+    public private(set) var countsBytesOnly = false
     /// Set by an unpublish notice; a gap that spans one is the publisher's, not a stall.
     private var unpublishedSinceMedia = false
 
@@ -86,6 +89,17 @@ public struct PlayerState: Sendable, Hashable {
             framesReceived = 1
         }
         return true
+    }
+
+    public mutating func countBytesOnly() {
+        countsBytesOnly = true
+    }
+
+    /// Bytes arrived at a player that counts bytes only: they stand for media.
+    public mutating func bytesArrived(at now: NIODeadline, stallAfter: TimeAmount) {
+        if let last = lastMediaAt, !unpublishedSinceMedia, now - last > stallAfter { stalled = true }
+        lastMediaAt = now
+        unpublishedSinceMedia = false
     }
 
     /// Marks an ongoing stall (no media for `stallAfter` while the publisher is live).

@@ -16,6 +16,9 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
     private let url: RTMPURL
     private let shard: PlayerShard
     private let index: Int
+    /// When false, the player stops parsing after its first video frame and only counts bytes.
+    private let parsesEveryMessage: Bool
+    private var countsBytesOnly = false
     private var session = RTMPClientSessionStateMachine()
     private var reader = LightChunkReader()
     private var window: UInt32?
@@ -23,10 +26,11 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
     private var bytesAcknowledged: UInt64 = 0
     private var needsFlush = false
 
-    public init(url: RTMPURL, shard: PlayerShard, index: Int) {
+    public init(url: RTMPURL, shard: PlayerShard, index: Int, parsesEveryMessage: Bool = true) {
         self.url = url
         self.shard = shard
         self.index = index
+        self.parsesEveryMessage = parsesEveryMessage
     }
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -42,9 +46,14 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !countsBytesOnly else {
+            // Acknowledgements still go out: they count bytes (`userInboundEventTriggered`).
+            shard.bytesArrived(index, at: shard.readInstant)
+            return
+        }
         var buffer = unwrapInboundIn(data)
         do {
-            while let event = try reader.next(from: &buffer) {
+            while !countsBytesOnly, let event = try reader.next(from: &buffer) {
                 handle(event, context: context)
             }
         } catch {
@@ -67,6 +76,10 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
             shard.media(index, kind: kind, flags: flags, timestamp: head.timestamp, at: shard.readInstant)
             if kind == .video, !shard.isBatching(index), shard.players[index].firstVideoAt != nil {
                 shard.startBatching(index, channel: context.channel)
+                if !parsesEveryMessage {
+                    countsBytesOnly = true
+                    shard.countBytesOnly(index)
+                }
             }
         case .message(let message):
             switch message.type {

@@ -51,6 +51,12 @@ struct PlayerOptions: ParsableArguments {
     @Option(help: "No media for this many ms while the publisher is live counts as a stall.")
     var stallMs: Int = 2000
 
+    @Option(help: """
+        RTMP: every Nth player parses every message (latency, frame counts); the others only count \
+        bytes after their first video frame (time to first frame, bitrate and stalls for all). 1: all parse.
+        """)
+    var parseEvery: Int = 10
+
     @Option(help: "Also publish this FLV file from this process (gives latency and exact frame counts).")
     var publish: String?
 
@@ -147,6 +153,7 @@ extension PlayerOptions {
             mode: mode, url: url, players: players, rate: rate, duration: common.duration,
             batchInterval: .milliseconds(Int64(max(batchMs, 0))), stallAfter: .milliseconds(Int64(max(stallMs, 1))),
             publishFile: publish, publishURL: publishURL,
-            connectTimeout: .milliseconds(Int64(common.connectTimeout * 1000)), threads: common.threads)
+            connectTimeout: .milliseconds(Int64(common.connectTimeout * 1000)), threads: common.threads,
+            parseEvery: parseEvery)
     }
 }

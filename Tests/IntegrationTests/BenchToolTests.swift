@@ -33,7 +33,7 @@ struct BenchToolTests {
         let server = try HeadwaterServer()
         let (summary, output) = try Self.run([
             "play", server.url("live/bench"), "--players", "20", "--rate", "5", "--duration", "6",
-            "--publish", Tools.sampleFLV, "--threads", "2",
+            "--publish", Tools.sampleFLV, "--threads", "2", "--parse-every", "1",
         ])
         #expect(summary["connected"] == "20", "\(output)")
         #expect(summary["failed"] == "0")
@@ -52,6 +52,25 @@ struct BenchToolTests {
         #expect(Int(summary["latency_samples"] ?? "") ?? 0 > 20 * 40, "\(output)")
         #expect(Int(summary["latency_p99_ms"] ?? "") ?? .max < 1000, "\(output)")
         #expect(Int(summary["ttff_p99_ms"] ?? "") ?? .max < 2000)
+    }
+
+    @Test("with --parse-every 4, every player is measured by its bytes and every fourth counts frames exactly")
+    func sampledParsing() throws {
+        let server = try HeadwaterServer()
+        let (summary, output) = try Self.run([
+            "play", server.url("live/sampled"), "--players", "12", "--rate", "6", "--duration", "5",
+            "--publish", Tools.sampleFLV, "--threads", "1", "--parse-every", "4",
+        ])
+        #expect(summary["connected"] == "12", "\(output)")
+        #expect(summary["stalled"] == "0", "\(output)")
+        #expect(summary["frame_diff_min"] == "0", "\(output)")
+        #expect(summary["frame_diff_max"] == "0", "\(output)")
+        // Every player, parsing or not, received the stream (392 kbit/s) and has a time to first frame.
+        #expect(Double(summary["per_player_kbps_min"] ?? "") ?? 0 > 150, "\(output)")
+        #expect(Int(summary["ttff_p99_ms"] ?? "") ?? .max < 2000, "\(output)")
+        // Latency comes from the three parsing players only: fewer samples than 12 players would give.
+        let samples = Int(summary["latency_samples"] ?? "") ?? 0
+        #expect(samples > 0 && samples < 3 * 125, "\(output)")
     }
 
     @Test("5 HTTP-FLV players: all connect and count every frame sent")
