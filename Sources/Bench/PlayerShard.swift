@@ -27,7 +27,8 @@ public final class PlayerShard {
     /// Batched reads: one timer per loop reads every registered channel, so a thousand players cost
     /// five wake-ups a second, not five thousand.
     public let batchInterval: TimeAmount
-    private var batched: [Int: any Channel] = [:]
+    /// The channels read by the batch timer, by player index (an array: the timer walks it every tick).
+    private var batched: [(any Channel)?] = []
     private var batchTask: RepeatedTask?
 
     public init(eventLoop: any EventLoop, stallAfter: TimeAmount, sendClock: SendClock?, batchInterval: TimeAmount) {
@@ -39,19 +40,21 @@ public final class PlayerShard {
 
     /// Switches player `index`'s channel to batched reads (`autoRead` off; read every `batchInterval`).
     public func startBatching(_ index: Int, channel: any Channel) {
-        guard batchInterval > .zero, batched[index] == nil else { return }
+        guard batchInterval > .zero, !isBatching(index) else { return }
         try? channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false)
+        if batched.count <= index { batched.append(contentsOf: repeatElement(nil, count: index - batched.count + 1)) }
         batched[index] = channel
         guard batchTask == nil else { return }
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         batchTask = eventLoop.scheduleRepeatedTask(initialDelay: batchInterval, delay: batchInterval) { _ in
-            for channel in bound.value.batched.values { channel.read() }
+            for case let channel? in bound.value.batched { channel.read() }
         }
     }
 
-    public func isBatching(_ index: Int) -> Bool { batched[index] != nil }
+    public func isBatching(_ index: Int) -> Bool { index < batched.count && batched[index] != nil }
 
     public func stopBatching(_ index: Int) {
+        guard isBatching(index) else { return }
         batched[index] = nil
     }
 
@@ -59,7 +62,7 @@ public final class PlayerShard {
     public func stop() {
         batchTask?.cancel()
         batchTask = nil
-        batched = [:]
+        batched = []
     }
 
     /// Adds a player starting now; returns its index.
