@@ -4,6 +4,7 @@
 # player (origin in the first run, edge in the second) and the end-to-end latency the tool measures
 # (publisher send to player arrival, --batch-ms 0 so reads do not add their own delay).
 # Usage: scripts/bench-edge.sh [PLAYERS] [SECONDS]   (defaults 300 and 20)
+# VHOST="min_latency on;" adds directives to the vhost of both servers (the hop's target is at min_latency on).
 # Loopback only; needs a release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,16 +37,16 @@ CONF
 
 origin_port=$(free_port)
 edge_port=$(free_port)
-start origin "$origin_port" ""
+start origin "$origin_port" "${VHOST:-}"
 origin=$last_pid
-start edge "$edge_port" "cluster { mode remote; origin 127.0.0.1:$origin_port; }"
+start edge "$edge_port" "${VHOST:-} cluster { mode remote; origin 127.0.0.1:$origin_port; }"
 edge=$last_pid
 
 run() {  # label url serving-pid stream -> prints "label cpu_s summary"
     local before after summary
     before=$(ticks "$3")
     summary=$(.build/release/headwater-bench play "$2/$4" --players "$players" --rate 100 --duration "$seconds" \
-        --batch-ms 0 --publish samples/sample.flv --publish-url "rtmp://127.0.0.1:$origin_port/live/$4" \
+        --batch-ms 0 --parse-every 1 --publish samples/sample.flv --publish-url "rtmp://127.0.0.1:$origin_port/live/$4" \
         | grep '^summary ')
     after=$(ticks "$3")
     echo "$1 $(echo "scale=3; ($after - $before) / $(getconf CLK_TCK)" | bc) $summary"
