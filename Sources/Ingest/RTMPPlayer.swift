@@ -155,8 +155,8 @@ final class RTMPPlayer: LiveFollower {
         sentPackets += 1
         needsFlush = true
         mergedWrites.wroteMedia(timestamp: packet.timestamp)
-        if let encoded, mediaContext != nil {
-            if let earlier = pendingRun.append(encoded) { writeShared(earlier) }
+        if let encoded, let mediaContext {
+            if let earlier = pendingRun.append(encoded) { mediaContext.write(NIOAny(earlier), promise: nil) }
             return
         }
         writePendingRun()
@@ -167,16 +167,9 @@ final class RTMPPlayer: LiveFollower {
         }
     }
 
+    /// Runs only ever hold shared bytes written from `mediaContext`.
     private func writePendingRun() {
-        if let run = pendingRun.take() { writeShared(run) }
-    }
-
-    private func writeShared(_ bytes: ByteBuffer) {
-        if let mediaContext {
-            mediaContext.write(NIOAny(bytes), promise: nil)
-        } else {
-            context.write(NIOAny(RTMPOutbound.chunks(bytes)), promise: nil)
-        }
+        if let run = pendingRun.take(), let mediaContext { mediaContext.write(NIOAny(run), promise: nil) }
     }
 
     private func write(_ messages: [RTMPMessage]) {

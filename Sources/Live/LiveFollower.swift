@@ -55,8 +55,6 @@ struct LiveFollowTrail {
     /// The absolute index of `runs[0]`; indices only grow, so positions stay valid while runs are dropped.
     private var firstIndex = 0
 
-    var runCount: Int { runs.count }
-
     /// Where a follower stands once it has sent everything so far.
     var end: Position {
         guard let last = runs.last else { return Position(run: firstIndex, offset: 0) }

@@ -121,6 +121,7 @@ import Testing
         try await withSilentServer { port in
             let outputs = CollectingOutputs()
             let session = session(.testing(type: .stream, url: "http://127.0.0.1:\(port)/live.flv"), outputs: outputs)
+            let startedAt = ContinuousClock.now
             session.start()
             try await Task.sleep(for: .milliseconds(200))
             let stoppedAt = ContinuousClock.now
@@ -128,7 +129,11 @@ import Testing
             // The input waits up to 10 s for a silent peer; stop does not.
             #expect(session.join(timeout: .seconds(8)))
             #expect(ContinuousClock.now - stoppedAt < .seconds(8))
-            #expect(session.snapshot.restarts == 0)
+            // Stopped while the open still hung, nothing failed. On a loaded machine the sleep can outlast
+            // the input's 10 s deadline, and then one failure is the input's honest answer.
+            let hungUntilStop = stoppedAt - startedAt < MediaInput.defaultNetworkTimeout
+            let restarts = session.snapshot.restarts
+            #expect(hungUntilStop ? restarts == 0 : restarts >= 1, "\(restarts) restarts, stopped after \(stoppedAt - startedAt)")
             #expect(outputs.publishers(url).isEmpty)
             try await outputs.shutdown()
         }
