@@ -25,8 +25,13 @@ public struct BenchRunner: Sendable {
     public func run(output: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
         let channels = NIOLockedValueBox<[any Channel]>([])
+        // Blocking connects (``PlayerSocket``) on loopback take microseconds; a few threads cover a
+        // server whose accept queue is full while others still connect.
+        let connector = NIOThreadPool(numberOfThreads: 4)
+        connector.start()
+        defer { connector.shutdownGracefully { _ in } }
         do {
-            let report = try await measure(group: group, channels: channels, output: output)
+            let report = try await measure(group: group, channels: channels, connector: connector, output: output)
             await close(channels, group: group)
             return report
         } catch {
@@ -41,7 +46,7 @@ public struct BenchRunner: Sendable {
     }
 
     private func measure(
-        group: MultiThreadedEventLoopGroup, channels: NIOLockedValueBox<[any Channel]>,
+        group: MultiThreadedEventLoopGroup, channels: NIOLockedValueBox<[any Channel]>, connector: NIOThreadPool,
         output: @escaping @Sendable (String) -> Void
     ) async throws -> BenchReport {
         let configuration = self.configuration
@@ -66,7 +71,7 @@ public struct BenchRunner: Sendable {
                         eventLoop: loop)
                 }.get())
         }
-        let starter = try PlayerStarter(configuration: configuration, channels: channels)
+        let starter = try PlayerStarter(configuration: configuration, channels: channels, connector: connector)
         let start = NIODeadline.now()
         var started = 0
         var nextSecond = 1

@@ -3,7 +3,9 @@ public import NIOCore
 public import NIOHTTP1
 
 /// One HTTP-FLV player: GET, then the body (de-chunked by NIOHTTP1) is scanned tag by tag without
-/// copying bodies; media is recorded in the shard as for RTMP players, with batched reads.
+/// copying bodies; media is recorded in the shard as for RTMP players, with batched reads. A player
+/// that does not parse every message stops at its first video frame and then only counts bytes (read
+/// by its shard directly; those counts include any chunked-encoding framing).
 public final class HTTPFLVPlayerHandler: ChannelInboundHandler {
     public typealias InboundIn = HTTPClientResponsePart
     public typealias OutboundOut = HTTPClientRequestPart
@@ -15,14 +17,17 @@ public final class HTTPFLVPlayerHandler: ChannelInboundHandler {
     private let path: String
     private let shard: PlayerShard
     private let index: Int
+    private let parsesEveryMessage: Bool
+    private var countsBytesOnly = false
     private var pending = ByteBuffer()
     private var sawHeader = false
 
-    public init(host: String, path: String, shard: PlayerShard, index: Int) {
+    public init(host: String, path: String, shard: PlayerShard, index: Int, parsesEveryMessage: Bool = true) {
         self.host = host
         self.path = path
         self.shard = shard
         self.index = index
+        self.parsesEveryMessage = parsesEveryMessage
     }
 
     public func channelActive(context: ChannelHandlerContext) {
@@ -45,6 +50,10 @@ public final class HTTPFLVPlayerHandler: ChannelInboundHandler {
             shard.update(index) { $0.startedPlaying() }
         case .body(var body):
             shard.update(index) { $0.received(bytes: body.readableBytes) }
+            guard !countsBytesOnly else {
+                shard.bytesArrived(index, at: .now())
+                return
+            }
             pending.writeBuffer(&body)
             do {
                 try scan(context: context)
@@ -69,6 +78,13 @@ public final class HTTPFLVPlayerHandler: ChannelInboundHandler {
         }
         if !shard.isBatching(index), shard.players[index].firstVideoAt != nil {
             shard.startBatching(index, channel: context.channel)
+            if !parsesEveryMessage {
+                countsBytesOnly = true
+                shard.countBytesOnly(index)
+                pending = ByteBuffer()
+                shard.readDirectly(index, channel: context.channel, acknowledgements: nil)
+                return
+            }
         }
         if pending.readerIndex > 1 << 16 { pending.discardReadBytes() }
         if pending.readableBytes > Self.maximumPendingBytes { context.close(promise: nil) }
@@ -76,6 +92,12 @@ public final class HTTPFLVPlayerHandler: ChannelInboundHandler {
 
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
+    }
+
+    /// NIO closed the socket: the shard must not read its descriptor again (the number may be reused).
+    public func channelInactive(context: ChannelHandlerContext) {
+        shard.stopBatching(index)
+        context.fireChannelInactive()
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {

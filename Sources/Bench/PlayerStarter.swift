@@ -18,10 +18,15 @@ struct PlayerStarter: Sendable {
     private let target: Target
     private let configuration: BenchConfiguration
     private let channels: NIOLockedValueBox<[any Channel]>
+    /// Runs the blocking connects of RTMP and HTTP-FLV players (``PlayerSocket``).
+    private let connector: NIOThreadPool
 
-    init(configuration: BenchConfiguration, channels: NIOLockedValueBox<[any Channel]>) throws {
+    init(configuration: BenchConfiguration, channels: NIOLockedValueBox<[any Channel]>, connector: NIOThreadPool)
+        throws
+    {
         self.configuration = configuration
         self.channels = channels
+        self.connector = connector
         switch configuration.mode {
         case .flv, .hls:
             guard let url = HTTPURL(configuration.url) else {
@@ -34,9 +39,60 @@ struct PlayerStarter: Sendable {
     }
 
     func start(shard: NIOLoopBound<PlayerShard>) {
+        let host: String
+        let port: Int
+        switch target {
+        case .rtmp(let url): (host, port) = (url.host, url.port)
+        case .flv(let url), .hls(let url): (host, port) = (url.host, url.port)
+        }
+        let channels = self.channels
+        if case .hls = target {
+            bootstrap(shard: shard, handoff: nil).connect(host: host, port: port).whenSuccess { channel in
+                channels.withLockedValue { $0.append(channel) }
+            }
+            return
+        }
+        let timeout = configuration.connectTimeout
+        let handoff = NIOLockedValueBox(DescriptorHandoff.connecting)
+        connector.runIfActive(eventLoop: shard.eventLoop) {
+            try PlayerSocket.connected(host: host, port: port, timeout: timeout)
+        }.flatMap { socket in
+            handoff.withLockedValue { $0 = .ready(socket) }
+            return bootstrap(shard: shard, handoff: handoff).withConnectedSocket(socket)
+        }.whenComplete { result in
+            switch (result, handoff.withLockedValue { $0 }) {
+            case (.success(let channel), _):
+                channels.withLockedValue { $0.append(channel) }
+            case (.failure, .ready), (.failure, .connecting):
+                // No initializer ran, so no handler records the player. The socket, if any, is NIO's.
+                Self.recordFailure(on: shard)
+            case (.failure, .taken):
+                break  // the player's handler recorded its end
+            }
+        }
+    }
+
+    /// A connecting player's socket descriptor: not yet connected, connected, or known to its shard.
+    private enum DescriptorHandoff {
+        case connecting
+        case ready(CInt)
+        case taken
+    }
+
+    private static func recordFailure(on shard: NIOLoopBound<PlayerShard>) {
+        let players = shard.value
+        let index = players.addPlayer(at: .now())
+        players.update(index) { $0.ended(at: .now()) }
+    }
+
+    /// The bootstrap of one player. `handoff` holds its socket's descriptor (none for HLS): players that
+    /// will only count bytes tell it to their shard, which reads it directly later on.
+    private func bootstrap(shard: NIOLoopBound<PlayerShard>, handoff: NIOLockedValueBox<DescriptorHandoff>?)
+        -> ClientBootstrap
+    {
         let target = self.target
         let parseEvery = configuration.parseEvery
-        let bootstrap = ClientBootstrap(group: shard.eventLoop)
+        return ClientBootstrap(group: shard.eventLoop)
             .connectTimeout(configuration.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(
@@ -45,6 +101,11 @@ struct PlayerStarter: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let players = shard.value
                     let index = players.addPlayer(at: .now())
+                    let parsesEveryMessage = index % parseEvery == 0
+                    if case .ready(let descriptor) = handoff?.withLockedValue({ $0 }) {
+                        handoff?.withLockedValue { $0 = .taken }
+                        if !parsesEveryMessage { players.adoptDescriptor(descriptor, for: index) }
+                    }
                     let pipeline = channel.pipeline.syncOperations
                     switch target {
                     case .rtmp(let url):
@@ -56,12 +117,13 @@ struct PlayerStarter: Sendable {
                         try pipeline.addHandler(RTMPOutboundHandler())
                         try pipeline.addHandler(
                             RTMPBenchPlayerHandler(
-                                url: url, shard: players, index: index, parsesEveryMessage: index % parseEvery == 0))
+                                url: url, shard: players, index: index, parsesEveryMessage: parsesEveryMessage))
                     case .flv(let url):
                         try pipeline.addHTTPClientHandlers()
                         try pipeline.addHandler(
                             HTTPFLVPlayerHandler(
-                                host: url.hostHeader, path: url.path, shard: players, index: index))
+                                host: url.hostHeader, path: url.path, shard: players, index: index,
+                                parsesEveryMessage: parsesEveryMessage))
                     case .hls(let url):
                         try pipeline.addHTTPClientHandlers()
                         try pipeline.addHandler(
@@ -69,15 +131,5 @@ struct PlayerStarter: Sendable {
                     }
                 }
             }
-        let host: String
-        let port: Int
-        switch target {
-        case .rtmp(let url): (host, port) = (url.host, url.port)
-        case .flv(let url), .hls(let url): (host, port) = (url.host, url.port)
-        }
-        let channels = self.channels
-        bootstrap.connect(host: host, port: port).whenSuccess { channel in
-            channels.withLockedValue { $0.append(channel) }
-        }
     }
 }

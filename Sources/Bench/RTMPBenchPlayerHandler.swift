@@ -21,9 +21,9 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
     private var countsBytesOnly = false
     private var session = RTMPClientSessionStateMachine()
     private var reader = LightChunkReader()
-    private var window: UInt32?
-    private var bytesReceived: UInt64 = 0
-    private var bytesAcknowledged: UInt64 = 0
+    private var acknowledgements = AcknowledgementWindow()
+    /// Its shard reads the socket directly (only counting bytes); what NIO still delivers is told to it.
+    private var readDirectly = false
     private var needsFlush = false
 
     public init(url: RTMPURL, shard: PlayerShard, index: Int, parsesEveryMessage: Bool = true) {
@@ -35,8 +35,11 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let received = event as? RTMPBytesReceivedEvent {
-            bytesReceived &+= UInt64(received.count)
-            acknowledgeIfDue(context: context)
+            if readDirectly {
+                shard.directBytes(index, count: received.count)
+            } else if let sequence = acknowledgements.receive(received.count) {
+                acknowledge(sequence, context: context)
+            }
             return
         }
         if event as? RTMPHandshakeEvent == .completed {
@@ -79,6 +82,8 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
                 if !parsesEveryMessage {
                     countsBytesOnly = true
                     shard.countBytesOnly(index)
+                    readDirectly = shard.readDirectly(
+                        index, channel: context.channel, acknowledgements: acknowledgements)
                 }
             }
         case .message(let message):
@@ -106,8 +111,8 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
     private func handleControl(_ message: RTMPMessage, context: ChannelHandlerContext) {
         switch try? RTMPControlMessage(message) {
         case .windowAcknowledgementSize(let size):
-            window = size
-            acknowledgeIfDue(context: context)
+            acknowledgements.size = size
+            if let sequence = acknowledgements.due() { acknowledge(sequence, context: context) }
         case .userControl(.pingRequest(let timestamp)):
             let pong = RTMPControlMessage.userControl(.pingResponse(timestamp: timestamp)).message()
             context.write(wrapOutboundOut(.message(pong)), promise: nil)
@@ -117,17 +122,20 @@ public final class RTMPBenchPlayerHandler: ChannelInboundHandler {
         }
     }
 
-    /// Sends an Acknowledgement each time a window's worth of bytes arrived (RTMP 1.0 §5.4.3).
-    private func acknowledgeIfDue(context: ChannelHandlerContext) {
-        guard let window, window > 0, bytesReceived - bytesAcknowledged >= UInt64(window) else { return }
-        bytesAcknowledged = bytesReceived
-        // The sequence number is the byte count so far, wrapping at 32 bits.
-        let ack = RTMPControlMessage.acknowledgement(sequenceNumber: UInt32(truncatingIfNeeded: bytesReceived))
+    /// Sends an Acknowledgement, due each time a window's worth of bytes arrived (RTMP 1.0 §5.4.3).
+    private func acknowledge(_ sequenceNumber: UInt32, context: ChannelHandlerContext) {
+        let ack = RTMPControlMessage.acknowledgement(sequenceNumber: sequenceNumber)
         context.writeAndFlush(wrapOutboundOut(.message(ack.message())), promise: nil)
     }
 
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
+    }
+
+    /// NIO closed the socket: the shard must not read its descriptor again (the number may be reused).
+    public func channelInactive(context: ChannelHandlerContext) {
+        shard.stopBatching(index)
+        context.fireChannelInactive()
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
