@@ -2,6 +2,7 @@ import Live
 import Media
 import NIOCore
 import RTMP
+import Sessions
 import Testing
 
 @testable import Ingest
@@ -41,6 +42,31 @@ struct RTMPFanOutTests {
             #expect(writes.map { Self.baseAddress($0.bytes) } == reference.map { Self.baseAddress($0.bytes) })
         }
         #expect(players.allSatisfy { $0.isActive })
+    }
+
+    @Test("every byte a player is sent is counted once in its session's traffic, followed or not")
+    func followedBytesAreCounted() throws {
+        let harness = IngestHarness()
+        defer { harness.finish() }
+        let clients = ClientRegistry(maxConnections: 10)
+        let session = try #require(clients.register(ClientInfo(kind: .rtmpConnection, ip: "127.0.0.1")) {})
+        let publisher = try harness.client()
+        try publisher.publish("test")
+        let player = try harness.client(session: session)
+        _ = try player.play("test")
+
+        var media = MediaGenerator(videoSize: 5_000)
+        try publisher.send(media.headers())
+        // Many batches: the player keeps up, so after the first it follows the relay.
+        var sent = 0
+        for _ in 0..<20 {
+            let batch = media.tick()
+            sent += batch.count
+            try publisher.send(batch)
+        }
+        let writes = try player.receive()
+        #expect(writes.flatMap(\.messages).count == 3 + sent)
+        #expect(session.traffic.sentBytes == player.writes.reduce(0) { $0 + $1.bytes.readableBytes })
     }
 
     @Test("a vhost chunk size makes players get Set Chunk Size first and media cut at that size")

@@ -39,18 +39,20 @@ final class FakeRTMPClient {
 
     init(
         loop: EmbeddedEventLoop, registry: StreamRegistry, settings: RTMPServerSettings = RTMPServerSettings(),
-        policy: any SessionPolicy = AllowAllPolicy()
+        policy: any SessionPolicy = AllowAllPolicy(), session: ClientSession? = nil
     ) throws {
         self.loop = loop
         self.channel = EmbeddedChannel(loop: loop)
         let logger = Logger(label: "ingest-tests", factory: { _ in SwiftLogNoOpLogHandler() })
         let pipeline = channel.pipeline.syncOperations
+        // With a session, the server's traffic counter comes first, as in `RTMPServer`.
+        if let session { try pipeline.addHandler(ClientTrafficHandler(traffic: session.traffic)) }
         try pipeline.addHandler(
             ByteToMessageHandler(RTMPChunkDecoder(configuration: .init(maxMessageSize: settings.maxMessageSize))))
         try pipeline.addHandler(RTMPOutboundHandler())
         try pipeline.addHandler(RTMPControlHandler())
         try pipeline.addHandler(
-            RTMPSessionHandler(registry: registry, settings: settings, logger: logger, policy: policy))
+            RTMPSessionHandler(registry: registry, settings: settings, logger: logger, session: session, policy: policy))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1935)).wait()
     }
 
@@ -191,8 +193,8 @@ final class IngestHarness {
         self.settings = settings
     }
 
-    func client() throws -> FakeRTMPClient {
-        let client = try FakeRTMPClient(loop: loop, registry: registry, settings: settings)
+    func client(session: ClientSession? = nil) throws -> FakeRTMPClient {
+        let client = try FakeRTMPClient(loop: loop, registry: registry, settings: settings, session: session)
         clients.append(client)
         return client
     }
