@@ -10,7 +10,8 @@ public struct BenchReport: Sendable, Hashable {
     public var players: Int
     /// Players that reached playing (publishers that reached publishing).
     public var connected: Int
-    /// Players that failed to connect, to handshake, or were refused or closed before playing.
+    /// Players that failed to connect, to handshake, or were refused or closed before playing; in the
+    /// summary also those still connecting at the end.
     public var failed: Int
     /// Megabits per second received by all players together (sent, in `publish` mode).
     public var mbps: Double

@@ -25,9 +25,10 @@ public struct BenchRunner: Sendable {
     public func run(output: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads)
         let channels = NIOLockedValueBox<[any Channel]>([])
-        // Blocking connects (``PlayerSocket``) on loopback take microseconds; a few threads cover a
-        // server whose accept queue is full while others still connect.
-        let connector = NIOThreadPool(numberOfThreads: 4)
+        // Blocking connects (``PlayerSocket``) on loopback take microseconds. A server whose accept queue
+        // overflows drops SYNs, and each connect then waits a retransmission (1 s, 3 s, ...): enough
+        // threads keep the ramp going meanwhile.
+        let connector = NIOThreadPool(numberOfThreads: 32)
         connector.start()
         defer { connector.shutdownGracefully { _ in } }
         do {
@@ -118,6 +119,9 @@ public struct BenchRunner: Sendable {
             mode: configuration.mode, players: configuration.players, snapshots: snapshots, sendClock: playerClock,
             bytes: snapshots.reduce(0) { $0 + $1.bytes }, elapsed: Self.seconds(end - start), now: end)
         report.latencyMilliseconds = Percentiles(latencies)
+        // A player still connecting or handshaking at the end (a saturated server's accept queue, or the
+        // tool's connect threads waiting on it) did not connect within the run: it failed too.
+        report.failed = max(report.failed, started - report.connected)
         return report
     }
 
