@@ -15,7 +15,7 @@
 #   SOAK_INTERVAL sampling seconds (5); SOAK_WAVE seconds between player waves (15); SOAK_MAX_RUNS the most
 #   player processes alive at once (6); SOAK_PLAYERS the most players per process (8).
 # Loopback only; every process it starts is stopped by pid on exit, also on failure or Ctrl-C.
-set -euo pipefail
+set -Eeuo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 
 duration_arg=${1:-30}
@@ -52,6 +52,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'echo "soak: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 trap 'exit 130' INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -119,8 +120,10 @@ sample() {  # one CSV row for the server as it is now
     local now=$1 rss threads fds files cpu_ticks cpu
     rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status")
     threads=$(awk '/^Threads:/ { print $2 }' "/proc/$server_pid/status")
-    fds=$(find "/proc/$server_pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
-    files=$(find "/proc/$server_pid/fd" -mindepth 1 -maxdepth 1 -xtype f 2>/dev/null | wc -l)
+    # find exits 1 when a descriptor closes between its readdir and its stat, which a busy server does all
+    # the time; the count it printed is still right for that instant.
+    fds=$(find "/proc/$server_pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l || true)
+    files=$(find "/proc/$server_pid/fd" -mindepth 1 -maxdepth 1 -xtype f 2>/dev/null | wc -l || true)
     cpu_ticks=$(ticks)
     cpu=$(awk -v a="$last_ticks" -v b="$cpu_ticks" -v dt="$((now - last_sample))" -v hz="$hz" \
         'BEGIN { printf "%.1f", (dt > 0 ? (b - a) * 100 / hz / dt : 0) }')
