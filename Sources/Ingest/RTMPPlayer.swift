@@ -25,11 +25,13 @@ final class RTMPPlayer: LiveFollower {
     /// Where pre-chunked media enters the pipeline: below the chunk encoder, as a plain
     /// `ByteBuffer`, which NIO carries without boxing (an enum this size would allocate per write).
     private let mediaContext: ChannelHandlerContext?
-    /// The traffic counter's context, first in the pipeline: a follower's flush writes there, straight to
-    /// the socket, and counts its bytes itself. Per flush that saves a pass through every handler in
-    /// between (each a call and a retain), most of the cost of a write at `min_latency on`.
-    private let socketContext: ChannelHandlerContext?
-    private let traffic: ClientTraffic?
+    /// The traffic counter, first in the pipeline: a follower's flush sends through it, straight to the
+    /// socket when it can, and it counts the bytes. Per flush that saves a pass through every handler in
+    /// between (each a call and a retain) and, with a descriptor, NIO's write and flush: most of the cost
+    /// of a write at `min_latency on`.
+    private let socketHead: ClientTrafficHandler?
+    /// A follower flush's runs, kept to reuse its storage.
+    private var runBuffers: [ByteBuffer] = []
     let format: LiveFormat?
     private let streamID: UInt32
     private let notifications: Notifications
@@ -50,16 +52,13 @@ final class RTMPPlayer: LiveFollower {
 
     init(
         context: ChannelHandlerContext, streamID: UInt32, chunkSize: Int, queueLength: Double,
-        mergedWrites: LiveMergedWrites = .off, notifications: Notifications, traffic: ClientTraffic? = nil,
-        logger: Logger
+        mergedWrites: LiveMergedWrites = .off, notifications: Notifications, logger: Logger
     ) {
         self.mergedWritesSetting = mergedWrites
         self.mergedWrites = mergedWrites
         self.context = context
         self.mediaContext = try? context.pipeline.syncOperations.context(handlerType: RTMPOutboundHandler.self)
-        self.traffic = traffic
-        self.socketContext =
-            traffic == nil ? nil : try? context.pipeline.syncOperations.context(handlerType: ClientTrafficHandler.self)
+        self.socketHead = try? context.pipeline.syncOperations.handler(type: ClientTrafficHandler.self)
         self.streamID = streamID
         self.notifications = notifications
         // Shared bytes need the canonical stream id; any other id gets per-connection encoding.
@@ -103,10 +102,11 @@ final class RTMPPlayer: LiveFollower {
     func liveStreamFollowerFlush(_ runs: LiveFollowRuns, messages: Int) -> Bool {
         guard canFollow, let mediaContext else { return false }
         sentPackets += messages
-        if let socketContext, let traffic {
-            runs.forEach { socketContext.write(NIOAny($0), promise: nil) }
-            traffic.add(sent: runs.byteCount)
-            socketContext.flush()
+        if let socketHead {
+            runs.forEach { runBuffers.append($0) }
+            socketHead.send(runBuffers)
+            socketHead.flushSent()
+            runBuffers.removeAll(keepingCapacity: true)
         } else {
             runs.forEach { mediaContext.write(NIOAny($0), promise: nil) }
             context.flush()

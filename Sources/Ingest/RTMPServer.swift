@@ -15,7 +15,7 @@ public import Sessions
 public final class RTMPServer: Sendable {
     private struct State {
         var settings: RTMPServerSettings
-        var listeners: [any Channel] = []
+        var listeners: [RTMPListener] = []
         var connections: [ObjectIdentifier: any Channel] = [:]
         var refusedSinceLog = 0
         var lastRefusalLog: NIODeadline = .distantPast
@@ -72,30 +72,38 @@ public final class RTMPServer: Sendable {
 
     /// The addresses actually bound (useful with port 0).
     public var localAddresses: [SocketAddress] {
-        state.withLockedValue { $0.listeners.compactMap(\.localAddress) }
+        state.withLockedValue { $0.listeners.map(\.localAddress) }
     }
 
     /// Binds every address; fails (and closes what was bound) if any cannot be bound.
     public func start(listening addresses: [(host: String, port: Int)]) async throws {
         for address in addresses {
-            let bootstrap = ServerBootstrap(group: group)
-                .serverChannelOption(.backlog, value: 1024)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
-                .childChannelOption(.maxMessagesPerRead, value: 16)
-                .childChannelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(Self.socketSendBuffer))
-                .childChannelInitializer { [self] channel in
-                    self.initialize(channel)
-                }
             do {
-                let listener = try await bootstrap.bind(host: address.host, port: address.port).get()
+                let listener = try RTMPListener(host: address.host, port: address.port)
                 state.withLockedValue { $0.listeners.append(listener) }
-                logger.info("RTMP listening", metadata: ["address": "\(listener.localAddress.map { "\($0)" } ?? "?")"])
+                listener.start(logger: logger) { [self] descriptor in adopt(descriptor) }
+                logger.info("RTMP listening", metadata: ["address": "\(listener.localAddress)"])
             } catch {
                 await stop()
                 throw error
             }
         }
+    }
+
+    /// Hands an accepted socket to NIO on the next event loop; the pipeline is built before it registers.
+    private func adopt(_ descriptor: CInt) {
+        ClientBootstrap(group: group)
+            .channelOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
+            .channelOption(.maxMessagesPerRead, value: 16)
+            .channelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(Self.socketSendBuffer))
+            .channelInitializer { [self] channel in initialize(channel, descriptor: descriptor) }
+            .withConnectedSocket(descriptor)
+            .whenFailure { [logger] error in
+                // NIO closed the socket. A refused connection ends here too, already counted and logged.
+                if !(error is ConnectionRefused) {
+                    logger.warning("RTMP connection not set up", metadata: ["error": "\(error)"])
+                }
+            }
     }
 
     /// Stops accepting, then closes every connection (publishers unpublish, players get EOF).
@@ -106,18 +114,18 @@ public final class RTMPServer: Sendable {
             }
             return (state.listeners, Array(state.connections.values))
         }
-        for listener in listeners { try? await listener.close() }
+        for listener in listeners { await listener.close() }
         for connection in connections { try? await connection.close() }
     }
 
-    private func initialize(_ channel: any Channel) -> EventLoopFuture<Void> {
+    private func initialize(_ channel: any Channel, descriptor: CInt) -> EventLoopFuture<Void> {
         let ip = channel.remoteAddress?.ipAddress ?? ""
         let kick: @Sendable () -> Void = { channel.close(promise: nil) }
         guard connectionsPerIP.acquire(ip) else {
             Counter(label: MetricLabel.refusedClients, dimensions: [("reason", ResourceLimit.maxConnectionsPerIP.rawValue)])
                 .increment()
             limits.hit(.maxConnectionsPerIP, value: connectionsPerIP.limit, peer: ip)
-            return channel.close()
+            return channel.eventLoop.makeFailedFuture(ConnectionRefused(limit: .maxConnectionsPerIP))
         }
         channel.closeFuture.whenComplete { [connectionsPerIP] _ in connectionsPerIP.release(ip) }
         guard let session = clients.register(ClientInfo(kind: .rtmpConnection, ip: ip), kick: kick) else {
@@ -125,7 +133,7 @@ public final class RTMPServer: Sendable {
             LimitReporter.count(.maxConnections)
             state.withLockedValue { $0.refusedSinceLog += 1 }
             logRefusal()
-            return channel.close()
+            return channel.eventLoop.makeFailedFuture(ConnectionRefused(limit: .maxConnections))
         }
         let settings = state.withLockedValue { state in
             state.connections[ObjectIdentifier(channel)] = channel
@@ -146,7 +154,7 @@ public final class RTMPServer: Sendable {
         let limits = self.limits
         return channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
-            try pipeline.addHandler(ClientTrafficHandler(traffic: session.traffic))
+            try pipeline.addHandler(ClientTrafficHandler(traffic: session.traffic, descriptor: descriptor))
             // Raw byte counts drive acknowledgements (RTMPControlHandler).
             try pipeline.addHandler(RTMPByteCountingHandler())
             // The timeout sits after the handshake handler so it sees the completion event.
@@ -183,6 +191,11 @@ public final class RTMPServer: Sendable {
             logger.warning("max_connections reached, refusing connections", metadata: ["refused": "\(refused)"])
         }
     }
+}
+
+/// Fails a connection's set-up when a limit refuses it; NIO then closes the socket before it registers.
+private struct ConnectionRefused: Error {
+    let limit: ResourceLimit
 }
 
 /// Closes a connection that has not finished the RTMP handshake in time; leaves once it has.

@@ -341,7 +341,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             context: context, streamID: streamID, chunkSize: vhost.chunkSize, queueLength: vhost.live.queueLength,
             mergedWrites: clientIsEdge ? .off : vhost.live.mergedWrites,
             notifications: .init(publish: machine.publishNotify(), unpublish: machine.unpublishNotify()),
-            traffic: session?.traffic, logger: logger)
+            logger: logger)
         // On an edge the pull starts (or is kept) before the player joins, so it never waits on a closing upstream.
         let lease = upstreams.retainPull(key, client: info, configuration: vhost.live, on: context.eventLoop)
         let subscription = registry.subscribe(player, to: key, configuration: vhost.live)
