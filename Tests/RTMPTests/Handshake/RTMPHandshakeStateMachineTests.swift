@@ -98,6 +98,18 @@ struct RTMPHandshakeStateMachineTests {
         #expect(server.receive(ByteBuffer(string: "late")).isEmpty)
     }
 
+    @Test("random handshake bytes are as many as asked for and differ from call to call")
+    func randomBytes() {
+        let first = RTMPHandshakeDigest.randomBytes(count: 1536)
+        let second = RTMPHandshakeDigest.randomBytes(count: 1536)
+        #expect(first.count == 1536)
+        #expect(first != second)
+        // Not a constant fill: a fair generator gives at least 200 distinct byte values in 1,536.
+        #expect(Set(first).count > 200)
+        #expect(RTMPHandshakeDigest.randomBytes(count: 0).isEmpty)
+        #expect(RTMPHandshakeDigest.randomBytes(count: 5).count == 5)
+    }
+
     @Test("a digest C1 carries the client digest in the schema asked for", arguments: RTMPHandshakeSchema.allCases)
     func clientDigestSchema(schema: RTMPHandshakeSchema) throws {
         var client = RTMPHandshakeStateMachine(role: .client, configuration: .init(clientMode: .digest(schema)))
