@@ -112,6 +112,8 @@ headroom=200
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+centiseconds() { local now=${EPOCHREALTIME/[.,]/}; echo $((now / 10000)); }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 wait_port() {  # port pid
     for _ in $(seq 200); do
@@ -173,17 +175,24 @@ CONF
     wait_port "$1" "$last_pid"
 }
 
-# measure serving-pid mode players-url publish-url file players -> "cpu_ticks rss_idle_kb rss_peak_kb summary..."
+# measure serving-pid mode players-url publish-url file players
+#   -> "cpu_ticks steady_cpu_per_gbit rss_idle_kb rss_peak_kb summary..."
+# steady: the server's CPU from 2 s after the ramp to 1 s before the end, over the Mbit the tool's per-second
+# lines report for that window ("na" when the window is under 3 s), which leaves the joins out.
 measure() {
     local pid=$1 mode=$2 url=$3 publish_url=$4 file=$5 count=$6
     local rate=$(( count * 4 / seconds ))  # the ramp takes a quarter of the run, or longer at --max-rate
     [ "$rate" -gt "$max_rate" ] && rate=$max_rate
     [ "$rate" -lt 100 ] && rate=100
     sleep 0.5
-    local idle peak now before after tool status=0
+    local idle peak now before after tool status=0 started elapsed
+    # In centiseconds, from bash's clock: the loop below starts no process to know the time.
+    local window_start=$(( ((count + rate - 1) / rate + 2) * 100 )) window_end=$(( (seconds - 1) * 100 ))
+    local ticks_a="" ticks_b="" at_a="" at_b=""
     idle=$(rss_kb "$pid")
     peak=$idle
     before=$(ticks "$pid")
+    started=$(centiseconds)
     "${tool_cpu[@]}" "$bench" "$mode" "$url" --players "$count" --rate "$rate" --duration "$seconds" \
         --threads 1 --publish "$file" --publish-url "$publish_url" >"$work/tool.out" 2>&1 &
     tool=$!
@@ -191,28 +200,38 @@ measure() {
     while kill -0 "$tool" 2>/dev/null; do
         now=$(rss_kb "$pid")
         [ "$now" -gt "$peak" ] && peak=$now
+        elapsed=$(( $(centiseconds) - started ))
+        if [ -z "$ticks_a" ] && [ "$elapsed" -ge "$window_start" ]; then ticks_a=$(ticks "$pid"); at_a=$elapsed; fi
+        if [ -z "$ticks_b" ] && [ "$elapsed" -ge "$window_end" ]; then ticks_b=$(ticks "$pid"); at_b=$elapsed; fi
         sleep 0.5
     done
     wait "$tool" || status=$?
     after=$(ticks "$pid")
-    local summary
+    local summary steady=na
     summary=$(grep '^summary ' "$work/tool.out" | tail -1 || true)
     if [ -z "$summary" ]; then
         echo "bench.sh: the load tool gave no summary (exit $status):" >&2
         tail -5 "$work/tool.out" >&2
         summary="summary connected=0 failed=$count mbps=0 duration_s=0 ttff_p99_ms=na stalled=na"
     fi
-    echo "$((after - before)) $idle $peak $summary"
+    if [ -n "$ticks_a" ] && [ -n "$ticks_b" ]; then
+        # The mean of the per-second rates inside the window, times its length.
+        steady=$(grep '^second ' "$work/tool.out" | tr ' ' '\n' | awk -F= -v a_cs="$at_a" -v b_cs="$at_b" \
+            -v ticks=$((ticks_b - ticks_a)) -v hz="$hz" '
+            BEGIN { a = a_cs / 100; b = b_cs / 100 }
+            $1 == "t" { t = $2 } $1 == "mbps" && t > a + 1 && t <= b { sum += $2; n++ }
+            END { if (n > 0 && b - a >= 3) printf "%.2f", ticks / hz / (sum / n * (b - a) / 1000); else print "na" }')
+    fi
+    echo "$((after - before)) $steady $idle $peak $summary"
 }
 
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-hz=$(getconf CLK_TCK)
 
-# row server protocol kbps players measurement [ratio-cpu ratio-rss]: sets last_row (one Markdown row),
-# last_cpu and last_rss (not in a subshell, so the caller sees them)
+# row server protocol kbps players measurement [ratio-cpu ratio-steady-cpu ratio-rss]: sets last_row (one
+# Markdown row), last_cpu, last_steady and last_rss (not in a subshell, so the caller sees them)
 row() {
     local m=$5 cpu idle peak summary connected failed mbps dur
-    read -r cpu idle peak summary <<<"$m"
+    read -r cpu last_steady idle peak summary <<<"$m"
     connected=$(field "$summary" connected)
     failed=$(field "$summary" failed)
     mbps=$(field "$summary" mbps)
@@ -221,8 +240,8 @@ row() {
         'BEGIN { g = m * d / 1000; if (g > 0) printf "%.2f", t / hz / g; else print "na" }')
     last_rss=$(awk -v i="$idle" -v p="$peak" -v c="$connected" \
         'BEGIN { if (c > 0) printf "%.1f", (p - i) / c; else print "na" }')
-    last_row="| $1 | $2 | $3 | $4 | $connected | $failed | $mbps | $last_cpu | $last_rss |"
-    last_row+=" $(field "$summary" ttff_p99_ms) | $(field "$summary" stalled) | ${6:-} | ${7:-} |"
+    last_row="| $1 | $2 | $3 | $4 | $connected | $failed | $mbps | $last_cpu | $last_steady | $last_rss |"
+    last_row+=" $(field "$summary" ttff_p99_ms) | $(field "$summary" stalled) | ${6:-} | ${7:-} | ${8:-} |"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "na" && b != "na" && b > 0) printf "%.2f", a / b; else print "na" }'; }
 
@@ -278,9 +297,10 @@ for file in "${streams[@]}"; do
         stop "$server"
 
         row nginx-rtmp RTMP "$kbps" "$count" "$ng"
-        ng_row=$last_row; ng_cpu=$last_cpu; ng_rss=$last_rss
+        ng_row=$last_row; ng_cpu=$last_cpu; ng_steady=$last_steady; ng_rss=$last_rss
         row headwater RTMP "$kbps" "$count" "$hw"
-        row headwater RTMP "$kbps" "$count" "$hw" "$(ratio "$last_cpu" "$ng_cpu")" "$(ratio "$last_rss" "$ng_rss")"
+        row headwater RTMP "$kbps" "$count" "$hw" "$(ratio "$last_cpu" "$ng_cpu")" \
+            "$(ratio "$last_steady" "$ng_steady")" "$(ratio "$last_rss" "$ng_rss")"
         rows+=("$last_row" "$ng_row")
 
         # The same without merged writes (every batch flushed), against the same nginx run.
@@ -291,7 +311,7 @@ for file in "${streams[@]}"; do
         stop "$server"
         row headwater "RTMP, min_latency on" "$kbps" "$count" "$m"
         row headwater "RTMP, min_latency on" "$kbps" "$count" "$m" "$(ratio "$last_cpu" "$ng_cpu")" \
-            "$(ratio "$last_rss" "$ng_rss")"
+            "$(ratio "$last_steady" "$ng_steady")" "$(ratio "$last_rss" "$ng_rss")"
         rows+=("$last_row")
 
         port=$(free_port)
@@ -327,13 +347,16 @@ cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
         "libnginx-mod-rtmp (one worker), build: $build. Load average before the run: $load_before."
     echo "Each run: a fresh server process, $seconds s of \`headwater-bench\` players (ramped over the first" \
         "quarter, at most $max_rate a second) of a stream the tool publishes itself; $pinning; logs at warn."
-    echo "CPU is the serving process's (the edge's for the edge hop) over the whole run; RSS is its peak" \
-        "minus its idle size; the ratios are headwater/nginx-rtmp of the two runs just before."
+    echo "CPU is the serving process's (the edge's for the edge hop) over the whole run, joins included;" \
+        "steady CPU is over the run from 2 s after the ramp to 1 s before its end, per Gbit delivered in that" \
+        "window; RSS is its peak minus its idle size; the ratios are headwater/nginx-rtmp of the two runs" \
+        "just before."
     [ ${#skipped[@]} -gt 0 ] && echo "Skipped: ${skipped[*]}."
     echo
     echo "| server | protocol | stream kbps | players | connected | failed | delivered Mbps | CPU s per Gbit |" \
-        "RSS KB per player | TTFF p99 ms | stalls | CPU ratio | RSS ratio |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        "steady CPU s per Gbit | RSS KB per player | TTFF p99 ms | stalls | CPU ratio | steady CPU ratio |" \
+        "RSS ratio |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for r in "${rows[@]}"; do echo "$r"; done
 } >"$work/result.md"
 

@@ -124,7 +124,9 @@ public struct RTMPStreamRequest: Sendable, Hashable {
     /// Path segments without whitespace, empty segments and `_definst_`.
     private static func segments(_ path: Substring) -> [String] {
         path.split(separator: "/").map { segment in
-            String(segment.unicodeScalars.filter { !$0.properties.isWhitespace && $0.value >= 0x20 })
+            // Printable ASCII, nearly every name, needs no look-up of Unicode properties per scalar.
+            if segment.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { return String(segment) }
+            return String(segment.unicodeScalars.filter { !$0.properties.isWhitespace && $0.value >= 0x20 })
         }.filter { !$0.isEmpty && $0 != "_definst_" }
     }
 
