@@ -145,7 +145,6 @@ public final class PlayerShard {
     private func readDirectly() {
         guard !directReaders.isEmpty else { return }
         let now = NIODeadline.now()
-        readInstant = now
         var closing: [any Channel] = []
         for position in directReaders.indices {
             let reader = directReaders[position]
@@ -164,7 +163,7 @@ public final class PlayerShard {
                 closing.append(reader.channel)
             }
         }
-        // Closing runs the players' `handlerRemoved`, which edits `directReaders`: after the walk.
+        // Closing runs the players' `channelInactive`, which edits `directReaders`: after the walk.
         for channel in closing { channel.close(promise: nil) }
     }
 
