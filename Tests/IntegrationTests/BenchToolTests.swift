@@ -28,6 +28,17 @@ struct BenchToolTests {
         return (pairs, output)
     }
 
+    /// All `players` connected, none stalled, and every player that counts frames received, from its first
+    /// keyframe on, exactly the frames sent from that keyframe on.
+    static func expectEveryPlayerExact(
+        _ summary: [String: String], players: Int, _ output: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(summary["connected"] == "\(players)", "\(output)", sourceLocation: sourceLocation)
+        #expect(summary["stalled"] == "0", "\(output)", sourceLocation: sourceLocation)
+        #expect(summary["frame_diff_min"] == "0", "\(output)", sourceLocation: sourceLocation)
+        #expect(summary["frame_diff_max"] == "0", "\(output)", sourceLocation: sourceLocation)
+    }
+
     @Test("20 RTMP players of the tool's own publish: all connect, none stalls, each gets every frame sent")
     func rtmpPlayersCountEveryFrame() throws {
         let server = try HeadwaterServer()
@@ -35,15 +46,11 @@ struct BenchToolTests {
             "play", server.url("live/bench"), "--players", "20", "--rate", "5", "--duration", "6",
             "--publish", Tools.sampleFLV, "--threads", "2", "--parse-every", "1",
         ])
-        #expect(summary["connected"] == "20", "\(output)")
+        Self.expectEveryPlayerExact(summary, players: 20, output)
         #expect(summary["failed"] == "0")
-        #expect(summary["stalled"] == "0")
         let sent = try #require(summary["frames_sent"].flatMap { Int($0) })
         // 25 fps for 6 s.
         #expect(sent > 130 && sent < 170, "\(output)")
-        // Exact: every player received, from its first keyframe on, the frames sent from that keyframe on.
-        #expect(summary["frame_diff_min"] == "0", "\(output)")
-        #expect(summary["frame_diff_max"] == "0", "\(output)")
         // Ramped over 4 s against 2 s GOPs, players joined at different keyframes.
         let fewest = try #require(summary["frames_received_min"].flatMap { Int($0) })
         let most = try #require(summary["frames_received_max"].flatMap { Int($0) })
@@ -61,10 +68,7 @@ struct BenchToolTests {
             "play", server.url("live/sampled"), "--players", "12", "--rate", "6", "--duration", "5",
             "--publish", Tools.sampleFLV, "--threads", "1", "--parse-every", "4",
         ])
-        #expect(summary["connected"] == "12", "\(output)")
-        #expect(summary["stalled"] == "0", "\(output)")
-        #expect(summary["frame_diff_min"] == "0", "\(output)")
-        #expect(summary["frame_diff_max"] == "0", "\(output)")
+        Self.expectEveryPlayerExact(summary, players: 12, output)
         // Every player, parsing or not, received the stream (392 kbit/s) and has a time to first frame.
         #expect(Double(summary["per_player_kbps_min"] ?? "") ?? 0 > 150, "\(output)")
         #expect(Int(summary["ttff_p99_ms"] ?? "") ?? .max < 2000, "\(output)")
