@@ -150,8 +150,7 @@ final class ClientTrafficHandler: ChannelDuplexHandler {
     }
 
     /// Writes at this handler's context (the pipeline's head next), tracking what NIO holds so that `send`
-    /// never overtakes it.
-    /// The promise is always our own, so our callback runs before the caller's.
+    /// never overtakes it. The write's promise is always our own, so our callback runs before the caller's.
     private func writeToNIO(context: ChannelHandlerContext, _ data: NIOAny, promise: EventLoopPromise<Void>?) {
         guard descriptor != nil else { return context.write(data, promise: promise) }
         let written = context.eventLoop.makePromise(of: Void.self)

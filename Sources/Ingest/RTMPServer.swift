@@ -91,6 +91,8 @@ public final class RTMPServer: Sendable {
     }
 
     /// Hands an accepted socket to NIO on the next event loop; the pipeline is built before it registers.
+    /// A bootstrap per connection: the initializer must know the descriptor, and a bootstrap is not
+    /// `Sendable` to share.
     private func adopt(_ descriptor: CInt) {
         ClientBootstrap(group: group)
             .channelOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
@@ -125,7 +127,7 @@ public final class RTMPServer: Sendable {
             Counter(label: MetricLabel.refusedClients, dimensions: [("reason", ResourceLimit.maxConnectionsPerIP.rawValue)])
                 .increment()
             limits.hit(.maxConnectionsPerIP, value: connectionsPerIP.limit, peer: ip)
-            return channel.eventLoop.makeFailedFuture(ConnectionRefused(limit: .maxConnectionsPerIP))
+            return channel.eventLoop.makeFailedFuture(ConnectionRefused())
         }
         channel.closeFuture.whenComplete { [connectionsPerIP] _ in connectionsPerIP.release(ip) }
         guard let session = clients.register(ClientInfo(kind: .rtmpConnection, ip: ip), kick: kick) else {
@@ -133,7 +135,7 @@ public final class RTMPServer: Sendable {
             LimitReporter.count(.maxConnections)
             state.withLockedValue { $0.refusedSinceLog += 1 }
             logRefusal()
-            return channel.eventLoop.makeFailedFuture(ConnectionRefused(limit: .maxConnections))
+            return channel.eventLoop.makeFailedFuture(ConnectionRefused())
         }
         let settings = state.withLockedValue { state in
             state.connections[ObjectIdentifier(channel)] = channel
@@ -194,9 +196,7 @@ public final class RTMPServer: Sendable {
 }
 
 /// Fails a connection's set-up when a limit refuses it; NIO then closes the socket before it registers.
-private struct ConnectionRefused: Error {
-    let limit: ResourceLimit
-}
+private struct ConnectionRefused: Error {}
 
 /// Closes a connection that has not finished the RTMP handshake in time; leaves once it has.
 final class RTMPHandshakeTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
