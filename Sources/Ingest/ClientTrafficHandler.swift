@@ -41,7 +41,7 @@ final class ClientTrafficHandler: ChannelDuplexHandler {
     private var needsFlush = false
     /// Bytes given to `send` since the last `flushSent`.
     private var sentSinceFlush = 0
-    /// Bytes `send` put on the socket, for tests and logs.
+    /// Bytes `send` put on the socket (logged when a player stops, so the direct path is seen working).
     private(set) var directBytes = 0
 
     init(traffic: ClientTraffic, descriptor: CInt? = nil) {

@@ -49,6 +49,8 @@ final class RTMPPlayer: LiveFollower {
     private var isClosed = false
     /// Media messages written to the socket, for logs and stats.
     private(set) var sentPackets = 0
+    /// Bytes sent straight to the socket rather than through NIO, for logs.
+    var directBytes: Int { socketHead?.directBytes ?? 0 }
 
     init(
         context: ChannelHandlerContext, streamID: UInt32, chunkSize: Int, queueLength: Double,

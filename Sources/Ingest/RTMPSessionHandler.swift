@@ -468,7 +468,11 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             player.close()
             subscription.cancel()
             lease?.release()
-            logger.info("play stopped", metadata: ["reason": "\(reason)", "sent": "\(player.sentPackets)"])
+            logger.info(
+                "play stopped",
+                metadata: [
+                    "reason": "\(reason)", "sent": "\(player.sentPackets)", "direct_bytes": "\(player.directBytes)",
+                ])
             policy.sessionDidEnd(.stop, client: snapshot)
             resetInfoKind()
         case .idle, .closed:

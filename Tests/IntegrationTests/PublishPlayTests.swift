@@ -76,5 +76,11 @@ struct PublishPlayTests {
             let video = try #require(try MediaTools.streams(of: player)["video"])
             #expect(abs(video.frames - 100) <= 5, "player decoded \(video.frames) of 100 frames")
         }
+        // Players that keep up get their batches straight on the socket the server accepted itself.
+        for _ in 0..<50 where server.logCount("play stopped") < 4 { usleep(100_000) }
+        let direct = server.log.split(separator: "\n").filter { $0.contains("play stopped") }
+            .compactMap { line in line.split(separator: " ").first { $0.hasPrefix("direct_bytes=") } }
+            .compactMap { Int($0.dropFirst("direct_bytes=".count)) }
+        #expect(direct.count == 4 && direct.allSatisfy { $0 > 10_000 }, "\(server.log.suffix(3000))")
     }
 }
