@@ -12,7 +12,7 @@ import Testing
 
 /// `RTMPListener` and `ClientTrafficHandler.send` on real loopback sockets: the server's own accept, and
 /// bytes put straight on the socket that never overtake or get overtaken by NIO's writes.
-@Suite("Direct sends on accepted sockets")
+@Suite("Direct sends on accepted sockets", .timeLimit(.minutes(1)))
 struct DirectSendTests {
     @Test("the listener binds port 0, hands over accepted sockets, and refuses connections once closed")
     func listenerAcceptsAndCloses() async throws {
