@@ -28,6 +28,8 @@ public final class Application: Sendable {
     private let current: NIOLockedValueBox<ServerConfiguration>
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
+    /// One per CPU the process may run on (`ProcessorAffinity`).
+    private let eventLoopCount: Int
     public let registry = StreamRegistry()
     /// Every client connection (RTMP and HTTP-FLV): the API's clients, kicks, and `max_connections` for all protocols.
     public let clients: ClientRegistry
@@ -68,7 +70,8 @@ public final class Application: Sendable {
         self.current = current
         self.configurationPath = configurationPath
         self.logger = logger
-        self.group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        self.eventLoopCount = ProcessorAffinity.usableCoreCount
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: eventLoopCount)
         self.clients = ClientRegistry(maxConnections: configuration.maxConnections)
         self.connectionsPerIP = ConnectionsPerIP(limit: configuration.limits.maxConnectionsPerIP)
         self.requestRate = RequestRateLimiter(ratePerSecond: configuration.limits.httpMaxRequestsPerIP)
@@ -160,7 +163,12 @@ public final class Application: Sendable {
                 services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        logger.info("headwater starting", metadata: ["version": "\(Version.current)", "pid": "\(getpid())"])
+        logger.info(
+            "headwater starting",
+            metadata: [
+                "version": "\(Version.current)", "pid": "\(getpid())",
+                "event_loops": "\(eventLoopCount)",
+            ])
         do {
             try await serviceGroup.run()
         } catch {
