@@ -220,7 +220,7 @@ measure() {
             -v ticks=$((ticks_b - ticks_a)) -v hz="$hz" '
             BEGIN { a = a_cs / 100; b = b_cs / 100 }
             $1 == "t" { t = $2 } $1 == "mbps" && t > a + 1 && t <= b { sum += $2; n++ }
-            END { if (n > 0 && b - a >= 3) printf "%.2f", ticks / hz / (sum / n * (b - a) / 1000); else print "na" }')
+            END { if (n > 0 && b - a >= 3) printf "%.5f", ticks / hz / (sum / n * (b - a) / 1000); else print "na" }')
     fi
     echo "$((after - before)) $steady $idle $peak $summary"
 }
@@ -228,7 +228,9 @@ measure() {
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
 # row server protocol kbps players measurement [ratio-cpu ratio-steady-cpu ratio-rss]: sets last_row (one
-# Markdown row), last_cpu, last_steady and last_rss (not in a subshell, so the caller sees them)
+# Markdown row), last_cpu, last_steady and last_rss (not in a subshell, so the caller sees them). The CPU
+# figures keep five decimals for the ratios and show three: at 2 Mbit/s a server spends a few hundredths of
+# a second per Gbit, and a ratio of two values rounded to 0.01 could be off by a tenth.
 row() {
     local m=$5 cpu idle peak summary connected failed mbps dur
     read -r cpu last_steady idle peak summary <<<"$m"
@@ -237,13 +239,15 @@ row() {
     mbps=$(field "$summary" mbps)
     dur=$(field "$summary" duration_s)
     last_cpu=$(awk -v t="$cpu" -v hz="$hz" -v m="$mbps" -v d="$dur" \
-        'BEGIN { g = m * d / 1000; if (g > 0) printf "%.2f", t / hz / g; else print "na" }')
+        'BEGIN { g = m * d / 1000; if (g > 0) printf "%.5f", t / hz / g; else print "na" }')
     last_rss=$(awk -v i="$idle" -v p="$peak" -v c="$connected" \
         'BEGIN { if (c > 0) printf "%.1f", (p - i) / c; else print "na" }')
-    last_row="| $1 | $2 | $3 | $4 | $connected | $failed | $mbps | $last_cpu | $last_steady | $last_rss |"
+    last_row="| $1 | $2 | $3 | $4 | $connected | $failed | $mbps | $(shown "$last_cpu") | $(shown "$last_steady")"
+    last_row+=" | $last_rss |"
     last_row+=" $(field "$summary" ttff_p99_ms) | $(field "$summary" stalled) | ${6:-} | ${7:-} | ${8:-} |"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "na" && b != "na" && b > 0) printf "%.2f", a / b; else print "na" }'; }
+shown() { awk -v v="$1" 'BEGIN { if (v == "na") print v; else printf "%.3f", v }'; }
 
 # The streams: H.264 + AAC, 25 fps, a keyframe every 2 s, looped by the tool with continuous timestamps.
 streams=()

@@ -64,9 +64,11 @@ public struct RTMPStreamRequest: Sendable, Hashable {
     /// - Throws: `RTMPURLError` for an unparsable tcUrl, or `.missingStreamName`.
     public init(tcUrl: String, connectApp: String? = nil, streamName: String) throws(RTMPURLError) {
         let authority = try RTMPURLAuthority.parse(tcUrl)
-        var (appPath, appQuery) = Self.splitQuery(
-            Substring(String(authority.path).replacing("...vhost...", with: "?vhost="))
-        )
+        // Flash clients that could not send a query wrote `app...vhost...name`.
+        let path =
+            authority.path.utf8.contains(UInt8(ascii: "."))
+            ? Substring(String(authority.path).replacing("...vhost...", with: "?vhost=")) : authority.path
+        var (appPath, appQuery) = Self.splitQuery(path)
         if let connectApp {
             let (connectPath, connectQuery) = Self.splitQuery(Substring(connectApp))
             if Self.segments(appPath).isEmpty { appPath = connectPath }
@@ -117,13 +119,14 @@ public struct RTMPStreamRequest: Sendable, Hashable {
     }
 
     private static func splitQuery(_ text: Substring) -> (Substring, Substring) {
-        guard let mark = text.firstIndex(of: "?") else { return (text, "") }
-        return (text[..<mark], text[text.index(after: mark)...])
+        guard let mark = text.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (text, "") }
+        return (text[..<mark], text[text.utf8.index(after: mark)...])
     }
 
     /// Path segments without whitespace, empty segments and `_definst_`.
     private static func segments(_ path: Substring) -> [String] {
-        path.split(separator: "/").map { segment in
+        path.utf8.split(separator: UInt8(ascii: "/")).map { bytes in
+            let segment = Substring(bytes)
             // Printable ASCII, nearly every name, needs no look-up of Unicode properties per scalar.
             if segment.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { return String(segment) }
             return String(segment.unicodeScalars.filter { !$0.properties.isWhitespace && $0.value >= 0x20 })

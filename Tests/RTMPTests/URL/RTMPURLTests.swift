@@ -112,6 +112,10 @@ import Testing
             stream: "s",
             tcUrl: "rtmp://h:1940/live"
         ),
+        // The parser searches bytes: names beyond ASCII, and an authority of several bytes per character.
+        Case(
+            url: "rtmp://Hôte:1940/vidéo/flüsse", host: "hôte", port: 1940, app: "vidéo", stream: "flüsse",
+            tcUrl: "rtmp://hôte:1940/vidéo"),
     ]
 
     @Test(arguments: valid)
@@ -139,6 +143,9 @@ import Testing
         ("rtmp://[::1/live/s", .invalidHost),
         ("rtmp://[::1]x/live/s", .invalidHost),
         ("rtmp://::1/live/s", .invalidHost),
+        ("rtmp://h:1:2/live/s", .invalidHost),
+        ("rtmp:/h/live/s", .missingScheme),
+        ("rtmp:", .missingScheme),
         ("rtmp://h", .missingApp),
         ("rtmp://h/", .missingApp),
         ("rtmp://h//", .missingApp),
