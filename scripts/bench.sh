@@ -13,8 +13,11 @@
 #   TTFF p99, stalls          from the tool's summary (a stall: no media for 2 s while the publisher is live).
 #
 # Usage: scripts/bench.sh [--short] [--players "1000 2000 ..."] [--seconds S] [--max-rate R] [--max-mbps M]
-#                        [--out FILE] [--readme]
+#                        [--repeat N] [--out FILE] [--readme]
 #   --short    one count (200 players), 10 s, samples/sample.flv only: under 2 minutes; run by CI.
+#   --repeat   run the headwater/nginx RTMP pair N times, alternated (default 1), and report for each server
+#              the run with the median CPU per Gbit. Two runs of the same build on a shared machine can
+#              differ by a fifth, nginx-rtmp's as much as headwater's; one pair is one draw of that noise.
 #   --max-rate players started per second at most (default 600): the ramp takes a quarter of the run or
 #              longer. Joining costs a handshake and a GOP of burst each, and 12,000 players ramped in 7 s
 #              measure the join storm, not the steady state.
@@ -40,6 +43,7 @@ out=""
 readme=0
 max_mbps=7000
 max_rate=600
+repeat=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --short) short=1 ;;
@@ -48,12 +52,14 @@ while [ $# -gt 0 ]; do
         --out) out=$2; shift ;;
         --max-mbps) max_mbps=$2; shift ;;
         --max-rate) max_rate=$2; shift ;;
+        --repeat) repeat=$2; shift ;;
         --readme) readme=1 ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
 done
+[[ "$repeat" =~ ^[1-9][0-9]?$ ]] || { echo "bench.sh: --repeat takes a count from 1 to 99, not $repeat" >&2; exit 2; }
 if [ "$short" = 1 ]; then
     players=${players:-200}
     seconds=${seconds:-10}
@@ -246,6 +252,17 @@ row() {
     last_row+=" | $last_rss |"
     last_row+=" $(field "$summary" ttff_p99_ms) | $(field "$summary" stalled) | ${6:-} | ${7:-} | ${8:-} |"
 }
+# median_run measurement... -> the measurement with the median whole-run CPU per Gbit (the lower middle one
+# of an even count)
+median_run() {
+    local m cpu summary key
+    for m in "$@"; do
+        read -r cpu _ _ _ summary <<<"$m"
+        key=$(awk -v t="$cpu" -v m="$(field "$summary" mbps)" -v d="$(field "$summary" duration_s)" \
+            'BEGIN { g = m * d; if (g > 0) printf "%.9f", t / g; else print "9e9" }')
+        printf '%s\t%s\n' "$key" "$m"
+    done | sort -g | sed -n "$(( ($# + 1) / 2 ))p" | cut -f2-
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "na" && b != "na" && b > 0) printf "%.2f", a / b; else print "na" }'; }
 shown() { awk -v v="$1" 'BEGIN { if (v == "na") print v; else printf "%.3f", v }'; }
 
@@ -288,17 +305,25 @@ for file in "${streams[@]}"; do
         capacity=$((count + headroom))
         echo "bench.sh: $kbps kbps, $count players" >&2
 
-        port=$(free_port)
-        start_headwater hw "$port" "$capacity" ""
-        server=$last_pid
-        hw=$(measure "$server" play "rtmp://127.0.0.1:$port/live/s" "rtmp://127.0.0.1:$port/live/s" "$file" "$count")
-        stop "$server"
+        hw_runs=()
+        ng_runs=()
+        for ((run = 0; run < repeat; run++)); do
+            port=$(free_port)
+            start_headwater hw "$port" "$capacity" ""
+            server=$last_pid
+            hw_runs+=("$(measure "$server" play "rtmp://127.0.0.1:$port/live/s" "rtmp://127.0.0.1:$port/live/s" \
+                "$file" "$count")")
+            stop "$server"
 
-        port=$(free_port)
-        start_nginx "$port" "$capacity"
-        server=$last_pid
-        ng=$(measure "$server" play "rtmp://127.0.0.1:$port/live/s" "rtmp://127.0.0.1:$port/live/s" "$file" "$count")
-        stop "$server"
+            port=$(free_port)
+            start_nginx "$port" "$capacity"
+            server=$last_pid
+            ng_runs+=("$(measure "$server" play "rtmp://127.0.0.1:$port/live/s" "rtmp://127.0.0.1:$port/live/s" \
+                "$file" "$count")")
+            stop "$server"
+        done
+        hw=$(median_run "${hw_runs[@]}")
+        ng=$(median_run "${ng_runs[@]}")
 
         row nginx-rtmp RTMP "$kbps" "$count" "$ng"
         ng_row=$last_row; ng_cpu=$last_cpu; ng_steady=$last_steady; ng_rss=$last_rss
@@ -355,6 +380,9 @@ cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
         "steady CPU is over the run from 2 s after the ramp to 1 s before its end, per Gbit delivered in that" \
         "window; RSS is its peak minus its idle size; the ratios are headwater/nginx-rtmp of the two runs" \
         "just before."
+    [ "$repeat" -gt 1 ] && echo "The headwater and nginx-rtmp RTMP rows are each the run with the median CPU" \
+        "per Gbit of $repeat, the two servers' runs alternated; the other rows are one run each, their ratios" \
+        "against that nginx-rtmp run."
     [ ${#skipped[@]} -gt 0 ] && echo "Skipped: ${skipped[*]}."
     echo
     echo "| server | protocol | stream kbps | players | connected | failed | delivered Mbps | CPU s per Gbit |" \
