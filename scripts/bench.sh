@@ -15,9 +15,10 @@
 # Usage: scripts/bench.sh [--short] [--players "1000 2000 ..."] [--seconds S] [--max-rate R] [--max-mbps M]
 #                        [--repeat N] [--out FILE] [--readme]
 #   --short    one count (200 players), 10 s, samples/sample.flv only: under 2 minutes; run by CI.
-#   --repeat   run the headwater/nginx RTMP pair N times, alternated (default 1), and report for each server
-#              the run with the median CPU per Gbit. Two runs of the same build on a shared machine can
-#              differ by a fifth, nginx-rtmp's as much as headwater's; one pair is one draw of that noise.
+#   --repeat   run the RTMP runs (headwater, nginx-rtmp, headwater with min_latency on) N times, alternated
+#              (default 1), and report each by its run with the median CPU per Gbit. Two runs of the same
+#              build on a shared machine can differ by a fifth, nginx-rtmp's as much as headwater's; one
+#              pair is one draw of that noise.
 #   --max-rate players started per second at most (default 600): the ramp takes a quarter of the run or
 #              longer. Joining costs a handshake and a GOP of burst each, and 12,000 players ramped in 7 s
 #              measure the join storm, not the steady state.
@@ -307,6 +308,7 @@ for file in "${streams[@]}"; do
 
         hw_runs=()
         ng_runs=()
+        lowlat_runs=()
         for ((run = 0; run < repeat; run++)); do
             port=$(free_port)
             start_headwater hw "$port" "$capacity" ""
@@ -321,9 +323,18 @@ for file in "${streams[@]}"; do
             ng_runs+=("$(measure "$server" play "rtmp://127.0.0.1:$port/live/s" "rtmp://127.0.0.1:$port/live/s" \
                 "$file" "$count")")
             stop "$server"
+
+            # The same without merged writes (every batch flushed).
+            port=$(free_port)
+            start_headwater lowlat "$port" "$capacity" "min_latency on;"
+            server=$last_pid
+            lowlat_runs+=("$(measure "$server" play "rtmp://127.0.0.1:$port/live/s" \
+                "rtmp://127.0.0.1:$port/live/s" "$file" "$count")")
+            stop "$server"
         done
         hw=$(median_run "${hw_runs[@]}")
         ng=$(median_run "${ng_runs[@]}")
+        m=$(median_run "${lowlat_runs[@]}")
 
         row nginx-rtmp RTMP "$kbps" "$count" "$ng"
         ng_row=$last_row; ng_cpu=$last_cpu; ng_steady=$last_steady; ng_rss=$last_rss
@@ -332,12 +343,6 @@ for file in "${streams[@]}"; do
             "$(ratio "$last_steady" "$ng_steady")" "$(ratio "$last_rss" "$ng_rss")"
         rows+=("$last_row" "$ng_row")
 
-        # The same without merged writes (every batch flushed), against the same nginx run.
-        port=$(free_port)
-        start_headwater lowlat "$port" "$capacity" "min_latency on;"
-        server=$last_pid
-        m=$(measure "$server" play "rtmp://127.0.0.1:$port/live/s" "rtmp://127.0.0.1:$port/live/s" "$file" "$count")
-        stop "$server"
         row headwater "RTMP, min_latency on" "$kbps" "$count" "$m"
         row headwater "RTMP, min_latency on" "$kbps" "$count" "$m" "$(ratio "$last_cpu" "$ng_cpu")" \
             "$(ratio "$last_steady" "$ng_steady")" "$(ratio "$last_rss" "$ng_rss")"
@@ -380,9 +385,9 @@ cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
         "steady CPU is over the run from 2 s after the ramp to 1 s before its end, per Gbit delivered in that" \
         "window; RSS is its peak minus its idle size; the ratios are headwater/nginx-rtmp of the two runs" \
         "just before."
-    [ "$repeat" -gt 1 ] && echo "The headwater and nginx-rtmp RTMP rows are each the run with the median CPU" \
-        "per Gbit of $repeat, the two servers' runs alternated; the other rows are one run each, their ratios" \
-        "against that nginx-rtmp run."
+    [ "$repeat" -gt 1 ] && echo "The three RTMP rows (headwater, nginx-rtmp, min_latency on) are each the run" \
+        "with the median CPU per Gbit of $repeat, their runs alternated; HTTP-FLV and the edge hop are one run" \
+        "each."
     [ ${#skipped[@]} -gt 0 ] && echo "Skipped: ${skipped[*]}."
     echo
     echo "| server | protocol | stream kbps | players | connected | failed | delivered Mbps | CPU s per Gbit |" \
