@@ -54,6 +54,14 @@ struct CommandLineTests {
         #expect(!server.output.contains("RTMP listening"), "the log also went to the console")
     }
 
+    @Test(
+        "a server pinned to one core (taskset) runs one event loop",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/taskset"), "needs taskset (util-linux)"))
+    func eventLoopsFollowTheAffinityMask() throws {
+        let pinned = try HeadwaterServer(launcher: ["/usr/bin/taskset", "-c", "0"])
+        #expect(pinned.log.contains("headwater starting event_loops=1 "), "\(pinned.log)")
+    }
+
     @Test("--version prints the version")
     func version() throws {
         let result = try ChildProcess.run(Tools.headwaterBinary, ["--version"], timeout: 20)
