@@ -106,6 +106,9 @@ struct RTMPHandshakeStateMachineTests {
         #expect(first != second)
         // Not a constant fill: a fair generator gives at least 200 distinct byte values in 1,536.
         #expect(Set(first).count > 200)
+        // Consecutive packets take different stretches of the generator's stream: no shared 8-byte run.
+        let firstRuns = Set(stride(from: 0, to: 1536 - 8, by: 1).map { first[$0..<($0 + 8)] })
+        #expect(!stride(from: 0, to: 1536 - 8, by: 1).contains { firstRuns.contains(second[$0..<($0 + 8)]) })
         #expect(RTMPHandshakeDigest.randomBytes(count: 0).isEmpty)
         #expect(RTMPHandshakeDigest.randomBytes(count: 5).count == 5)
     }
@@ -139,7 +142,8 @@ struct RTMPHandshakeStateMachineTests {
         let s2 = packet(reply, at: 1 + 1536)
         #expect(s1[4] >= 3, "ffmpeg only checks S1 digests of servers with major version >= 3")
         let serverDigest = try #require(
-            RTMPHandshakeDigest.findDigest(in: s1, key: Array("Genuine Adobe Flash Media Server 001".utf8)))
+            RTMPHandshakeDigest.findDigest(
+                in: s1, key: HMACSHA256(key: Array("Genuine Adobe Flash Media Server 001".utf8))))
         #expect(serverDigest.schema == .digestThenKey)
 
         let fmsKey =
@@ -148,8 +152,8 @@ struct RTMPHandshakeStateMachineTests {
                 0x6E, 0xEC, 0x5D, 0x2D, 0x29, 0x80, 0x6F, 0xAB, 0x93, 0xB8, 0xE6, 0x36, 0xCF, 0xEB, 0x31, 0xAE,
             ]
         #expect(fmsKey.count == 68)
-        let signingKey = HMACSHA256.authenticationCode(key: fmsKey, message: clientDigest)
-        let signature = HMACSHA256.authenticationCode(key: signingKey, message: Array(s2[0..<1504]))
+        let signingKey = HMACSHA256(key: fmsKey).authenticationCode(of: clientDigest)
+        let signature = HMACSHA256(key: signingKey).authenticationCode(of: Array(s2[0..<1504]))
         #expect(signature[...] == s2[1504...])
 
         // ffmpeg publishing echoes S1 as C2.
