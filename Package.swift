@@ -36,6 +36,8 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // accept4(2), which Swift's Glibc module leaves out; no library to link.
+        .systemLibrary(name: "CSocketShim"),
         .systemLibrary(
             name: "CLibAV",
             pkgConfig: "libavformat",
@@ -104,7 +106,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "RTMP", "Live", "Media", "Sessions",
+                "RTMP", "Live", "Media", "Sessions", "CSocketShim",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -79,7 +79,8 @@ public final class RTMPServer: Sendable {
     public func start(listening addresses: [(host: String, port: Int)]) async throws {
         for address in addresses {
             do {
-                let listener = try RTMPListener(host: address.host, port: address.port)
+                let listener = try RTMPListener(
+                    host: address.host, port: address.port, sendBufferSize: Self.socketSendBuffer)
                 state.withLockedValue { $0.listeners.append(listener) }
                 listener.start(logger: logger) { [self] descriptor in adopt(descriptor) }
                 logger.info("RTMP listening", metadata: ["address": "\(listener.localAddress)"])
@@ -92,12 +93,10 @@ public final class RTMPServer: Sendable {
 
     /// Hands an accepted socket to NIO on the next event loop; the pipeline is built before it registers.
     /// A bootstrap per connection: the initializer must know the descriptor, and a bootstrap is not
-    /// `Sendable` to share.
+    /// `Sendable` to share. Its channel options are set in `initialize`, synchronously: the bootstrap
+    /// applies its own through a chain of futures, a few per cent of what a player's join costs.
     private func adopt(_ descriptor: CInt) {
         ClientBootstrap(group: group)
-            .channelOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
-            .channelOption(.maxMessagesPerRead, value: 16)
-            .channelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(Self.socketSendBuffer))
             .channelInitializer { [self] channel in initialize(channel, descriptor: descriptor) }
             .withConnectedSocket(descriptor)
             .whenFailure { [logger] error in
@@ -155,6 +154,10 @@ public final class RTMPServer: Sendable {
         let upstreams = self.upstreams
         let limits = self.limits
         return channel.eventLoop.makeCompletedFuture {
+            if let options = channel.syncOptions {
+                try options.setOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
+                try options.setOption(.maxMessagesPerRead, value: 16)
+            }
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(ClientTrafficHandler(traffic: session.traffic, descriptor: descriptor))
             // Raw byte counts drive acknowledgements (RTMPControlHandler).

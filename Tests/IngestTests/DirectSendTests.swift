@@ -14,9 +14,11 @@ import Testing
 /// bytes put straight on the socket that never overtake or get overtaken by NIO's writes.
 @Suite("Direct sends on accepted sockets", .timeLimit(.minutes(1)))
 struct DirectSendTests {
-    @Test("the listener binds port 0, hands over accepted sockets, and refuses connections once closed")
+    @Test(
+        "the listener binds port 0, hands over non-blocking, close-on-exec sockets with its send buffer, and refuses connections once closed"
+    )
     func listenerAcceptsAndCloses() async throws {
-        let listener = try RTMPListener(host: "127.0.0.1", port: 0)
+        let listener = try RTMPListener(host: "127.0.0.1", port: 0, sendBufferSize: 96 << 10)
         let port = try #require(listener.localAddress.port)
         #expect(port > 0)
         let accepted = NIOLockedValueBox<[CInt]>([])
@@ -26,9 +28,16 @@ struct DirectSendTests {
         // The descriptor is the server's end of this very connection.
         let descriptor = try #require(accepted.withLockedValue { $0.first })
         #expect(Self.peerPort(descriptor) == client.localPort)
+        #expect(fcntl(descriptor, F_GETFD) & FD_CLOEXEC != 0)
+        #expect(fcntl(descriptor, F_GETFL) & O_NONBLOCK != 0)
+        var sendBuffer: CInt = 0
+        var length = socklen_t(MemoryLayout<CInt>.size)
+        #expect(getsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &sendBuffer, &length) == 0)
+        #expect(sendBuffer == 2 * (96 << 10), "Linux doubles SO_SNDBUF; the accepted socket inherits it")
         close(descriptor)
         client.close()
 
+        // The accept thread is blocked in accept4 now; closing must wake it (the suite's time limit).
         await listener.close()
         #expect(throws: (any Error).self) { try LoopbackClient(port: port) }
     }
@@ -111,6 +120,23 @@ struct DirectSendTests {
         #expect(try connection.client.read(count: after.count) == after)
     }
 
+    @Test("TCP_NODELAY is set on the socket itself while it is open, and left to NIO once closed")
+    func noDelay() async throws {
+        let connection = try await AdoptedConnection.make()
+        defer { connection.finish() }
+        for on in [false, true, false] {
+            #expect(try connection.setNoDelay(on))
+            #expect(connection.noDelay() == on)
+        }
+        let channel = connection.channel
+        let handler = try channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.handler(type: ClientTrafficHandler.self)
+        }.wait()
+        try channel.close().wait()
+        let afterClose = try channel.eventLoop.submit { handler.setNoDelay(true) }.wait()
+        #expect(!afterClose, "a closed descriptor may be reused: never touch it")
+    }
+
     @Test("a peer that closes makes sends fall to NIO, which closes the channel; nothing crashes")
     func peerClosed() async throws {
         let connection = try await AdoptedConnection.make()
@@ -146,6 +172,7 @@ private struct AdoptedConnection {
     let channel: any Channel
     let client: LoopbackClient
     let traffic: ClientTraffic
+    let descriptor: CInt
 
     static func make() async throws -> AdoptedConnection {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -165,7 +192,8 @@ private struct AdoptedConnection {
                 }
             }
             .withConnectedSocket(descriptor).get()
-        return AdoptedConnection(group: group, listener: listener, channel: channel, client: client, traffic: traffic)
+        return AdoptedConnection(
+            group: group, listener: listener, channel: channel, client: client, traffic: traffic, descriptor: descriptor)
     }
 
     func send(_ buffers: [ByteBuffer]) throws {
@@ -181,6 +209,20 @@ private struct AdoptedConnection {
             if !bytes.isEmpty { channel.write(ByteBuffer(bytes: bytes), promise: nil) }
             if flush { channel.flush() }
         }.wait()
+    }
+
+    func setNoDelay(_ on: Bool) throws -> Bool {
+        try channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.handler(type: ClientTrafficHandler.self).setNoDelay(on)
+        }.wait()
+    }
+
+    /// TCP_NODELAY as the kernel has it now.
+    func noDelay() -> Bool {
+        var value: CInt = -1
+        var length = socklen_t(MemoryLayout<CInt>.size)
+        _ = getsockopt(descriptor, CInt(IPPROTO_TCP), TCP_NODELAY, &value, &length)
+        return value != 0
     }
 
     func directBytes() throws -> Int {
