@@ -149,6 +149,16 @@ final class ClientTrafficHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Sets TCP_NODELAY on the socket directly; `false` when this handler has no open descriptor and the
+    /// caller should ask NIO. NIO's option call looks up the socket's address first (to skip Unix
+    /// sockets) and answers with a future: two system calls and two allocations per player instead of one
+    /// call.
+    func setNoDelay(_ on: Bool) -> Bool {
+        guard let descriptor, isOpen else { return false }
+        var value: CInt = on ? 1 : 0
+        return setsockopt(descriptor, CInt(IPPROTO_TCP), TCP_NODELAY, &value, socklen_t(MemoryLayout<CInt>.size)) == 0
+    }
+
     /// Writes at this handler's context (the pipeline's head next), tracking what NIO holds so that `send`
     /// never overtakes it. The write's promise is always our own, so our callback runs before the caller's.
     private func writeToNIO(context: ChannelHandlerContext, _ data: NIOAny, promise: EventLoopPromise<Void>?) {
