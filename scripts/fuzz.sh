@@ -3,7 +3,7 @@
 # and runs each target for SECONDS on a copy of its seed corpus Fuzz/Corpus/<target>.
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      default: 60 s, every target
-#   targets: handshake chunk amf0 flv codec config http-path api-request
+#   targets: handshake client-handshake rtmp-url chunk amf0 flv codec config http-path api-request
 #
 # Prints a line per target (executions, exec/s, seconds, crashes) and exits 1 if any target crashed, hung or
 # leaked; the failing inputs are kept in .build/fuzz-artifacts/<target>/ (crash-*, timeout-*, leak-*, oom-*).
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 seconds="${1:-60}"
 shift || true
-all_targets=(handshake chunk amf0 flv codec config http-path api-request)
+all_targets=(handshake client-handshake rtmp-url chunk amf0 flv codec config http-path api-request)
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all_targets[@]}")
 for target in "${targets[@]}"; do

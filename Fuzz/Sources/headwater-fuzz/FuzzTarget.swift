@@ -2,6 +2,8 @@
 /// and the name of the seed corpus folder `Fuzz/Corpus/<name>`.
 enum FuzzTarget: String, CaseIterable, Sendable {
     case handshake
+    case clientHandshake = "client-handshake"
+    case rtmpURL = "rtmp-url"
     case chunk
     case amf0
     case flv
@@ -13,6 +15,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     func run(_ bytes: UnsafeBufferPointer<UInt8>) {
         switch self {
         case .handshake: HandshakeFuzzer.run(bytes)
+        case .clientHandshake: ClientHandshakeFuzzer.run(bytes)
+        case .rtmpURL: RTMPURLFuzzer.run(bytes)
         case .chunk: ChunkFuzzer.run(bytes)
         case .amf0: AMF0Fuzzer.run(bytes)
         case .flv: FLVFuzzer.run(bytes)
