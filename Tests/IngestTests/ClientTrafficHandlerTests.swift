@@ -22,4 +22,23 @@ import Testing
         #expect(traffic.sentBytes == 100)
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
+
+    @Test("a player's sends are published in steps of trafficStep, and in full when the handler goes")
+    func sendsPublishInSteps() throws {
+        let traffic = ClientTraffic()
+        let handler = ClientTrafficHandler(traffic: traffic)
+        let channel = EmbeddedChannel(handler: handler)
+        let step = ClientTrafficHandler.trafficStep
+        handler.send([ByteBuffer(repeating: 3, count: step - 1)])
+        handler.flushSent()
+        #expect(traffic.sentBytes == 0)
+        handler.send([ByteBuffer(repeating: 3, count: 1)])
+        handler.flushSent()
+        #expect(traffic.sentBytes == step)
+        handler.send([ByteBuffer(repeating: 3, count: 500)])
+        handler.flushSent()
+        #expect(traffic.sentBytes == step)
+        _ = try channel.finish(acceptAlreadyClosed: true)
+        #expect(traffic.sentBytes == step + 500)
+    }
 }
