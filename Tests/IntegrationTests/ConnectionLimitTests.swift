@@ -13,7 +13,7 @@ extension HeadwaterBinaryTests {
     struct ConnectionLimits {
         @Test("1,000 connections that never finish the handshake are all closed after handshake_timeout")
         func handshakeFlood() throws {
-            try raiseFileLimit(to: 4096)
+            try ProcessResources.raiseFileLimit(to: 4096)
             let server = try HeadwaterServer(extra: "handshake_timeout 2;\nmax_connections 1100;")
             let canary = try LiveCanary(server: server)
 
@@ -63,6 +63,46 @@ extension HeadwaterBinaryTests {
             #expect(server.logCount("no publish or play within 2000 ms after the handshake") == 2, "\(server.log)")
         }
 
+        @Test(
+            "a full descriptor table pauses accepting with one error line; the queued connections are served once descriptors free up",
+            .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "needs prlimit (util-linux)"))
+        func descriptorTableFull() throws {
+            let server = try HeadwaterServer(extra: "handshake_timeout 30;")
+            let canary = try LiveCanary(server: server)
+            usleep(300_000)  // the harness's readiness probe closes
+            let pid = server.process.pid
+            let inUse = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count
+            // The soft limit only (`N:`), so it can be put back without privileges.
+            let lowered = try ChildProcess.run("/usr/bin/prlimit", ["--pid", "\(pid)", "--nofile=\(inUse + 3):"])
+            #expect(lowered.code == 0, "\(lowered.output)")
+            defer { _ = try? ChildProcess.run("/usr/bin/prlimit", ["--pid", "\(pid)", "--nofile=4096:"]) }
+
+            // The kernel completes the TCP handshakes; the server takes three and queues the rest.
+            var clients = try (0..<12).map { _ in try TestRTMPClient(port: server.rtmpPort) }
+            defer { clients.forEach { $0.close() } }
+            #expect(server.waitForLog("RTMP accept failed; pausing before the next", timeout: 5), "\(server.log.suffix(2000))")
+            // Paused, not spinning: an accept loop retrying at once would burn a core for these 1.5 s.
+            let ticksBefore = try #require(ProcessResources.cpuTicks(of: pid))
+            usleep(1_500_000)
+            let ticks = try #require(ProcessResources.cpuTicks(of: pid)) - ticksBefore
+            #expect(ticks < 50, "\(ticks) CPU ticks in 1.5 s with the descriptor table full")
+            // One line a second at most.
+            #expect(server.logCount("RTMP accept failed") <= 3, "\(server.log.suffix(3000))")
+            #expect(server.log.contains("Too many open files"), "\(server.log.suffix(2000))")
+            #expect(server.process.isRunning)
+            #expect(canary.isFlowing(), "\(canary.diagnostics)")
+
+            let restored = try ChildProcess.run("/usr/bin/prlimit", ["--pid", "\(pid)", "--nofile=4096:"])
+            #expect(restored.code == 0, "\(restored.output)")
+            // A connection that waited in the queue through the pause gets its handshake answered.
+            let waited = clients.removeLast()
+            defer { waited.close() }
+            try waited.handshake(timeout: 5)
+            try waited.startSession(server.url("live/after-emfile"), mode: .publish)
+            #expect(server.waitForLog("publish started", count: 2, timeout: 5), "\(server.log.suffix(2000))")
+            #expect(canary.isFlowing(), "\(canary.diagnostics)")
+        }
+
         @Test("max_connections 50 refuses the 51st connection and admits again once others leave")
         func maxConnections() throws {
             let server = try HeadwaterServer(extra: "max_connections 50;\nhandshake_timeout 30;")
@@ -94,17 +134,6 @@ extension HeadwaterBinaryTests {
             #expect(surplusAgain.waitUntilClosedByPeer(within: 2))
             #expect(server.waitForLog("refused=201", timeout: 2), "\(server.log)")
             clients.forEach { $0.close() }
-        }
-
-        /// Raises this process's soft descriptor limit (children inherit it) when it is lower.
-        private func raiseFileLimit(to wanted: rlim_t) throws {
-            var limit = rlimit()
-            guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { throw HarnessError("getrlimit failed") }
-            guard limit.rlim_cur < wanted else { return }
-            limit.rlim_cur = min(wanted, limit.rlim_max)
-            guard setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur >= wanted else {
-                throw HarnessError("cannot raise RLIMIT_NOFILE to \(wanted) (hard limit \(limit.rlim_max))")
-            }
         }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
     import Glibc
 #endif
 
-/// A child's memory and this process's descriptor limit, for tests that flood the server.
+/// A child's memory and CPU time, and this process's descriptor limit, for tests that flood the server.
 enum ProcessResources {
     /// The resident set size of `pid` in KiB (`VmRSS` of /proc/PID/status), or `nil` when unreadable.
     static func residentKiB(of pid: Int32) -> Int? {
@@ -15,6 +15,17 @@ enum ProcessResources {
                 .flatMap { Int($0) }
         }
         return nil
+    }
+
+    /// The CPU time `pid` has used, user and system, in clock ticks (fields 14 and 15 of /proc/PID/stat).
+    static func cpuTicks(of pid: Int32) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = text.lastIndex(of: ")")
+        else { return nil }
+        // After the command name (which may hold spaces): field 3 onwards.
+        let fields = text[text.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+        return user + system
     }
 
     /// The same in MiB.
