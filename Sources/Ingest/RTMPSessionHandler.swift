@@ -197,11 +197,8 @@ final class RTMPSessionHandler: ChannelInboundHandler {
 
     /// Applies the vhost's socket settings once the session knows its vhost (SRS `tcp_nodelay`).
     private func applySocketSettings(_ vhost: RTMPServerSettings.Vhost, context: ChannelHandlerContext) {
-        if let socketHead = try? context.pipeline.syncOperations.handler(type: ClientTrafficHandler.self),
-            socketHead.setNoDelay(vhost.tcpNoDelay)
-        {
-            return
-        }
+        let socketHead = try? context.pipeline.syncOperations.handler(type: ClientTrafficHandler.self)
+        if socketHead?.setNoDelay(vhost.tcpNoDelay) == true { return }
         let option = ChannelOptions.Types.SocketOption(level: .tcp, name: .tcp_nodelay)
         context.channel.setOption(option, value: vhost.tcpNoDelay ? 1 : 0).whenFailure { [logger] error in
             logger.debug("cannot set TCP_NODELAY", metadata: ["error": "\(error)"])
