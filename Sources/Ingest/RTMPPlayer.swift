@@ -15,12 +15,6 @@ final class RTMPPlayer: LiveFollower {
     /// Cuts in a row without the queue draining, after which the player is disconnected.
     static let maximumCutsBeforeDisconnect = LivePlayerPacer.defaultMaximumCutsBeforeDisconnect
 
-    /// The status messages a player gets when its stream loses or regains a publisher.
-    struct Notifications {
-        var publish: [RTMPMessage]
-        var unpublish: [RTMPMessage]
-    }
-
     let context: ChannelHandlerContext
     /// Where pre-chunked media enters the pipeline: below the chunk encoder, as a plain
     /// `ByteBuffer`, which NIO carries without boxing (an enum this size would allocate per write).
@@ -34,7 +28,8 @@ final class RTMPPlayer: LiveFollower {
     private var runBuffers: [ByteBuffer] = []
     let format: LiveFormat?
     private let streamID: UInt32
-    private let notifications: Notifications
+    /// The status messages it gets when its stream loses or regains a publisher (`nil`: none).
+    private let notices: RTMPPlayNotices?
     private var pacer: LivePlayerPacer
     let mergedWritesSetting: LiveMergedWrites
     private var mergedWrites: LiveMergedWrites
@@ -54,7 +49,7 @@ final class RTMPPlayer: LiveFollower {
 
     init(
         context: ChannelHandlerContext, streamID: UInt32, chunkSize: Int, queueLength: Double,
-        mergedWrites: LiveMergedWrites = .off, notifications: Notifications, logger: Logger
+        mergedWrites: LiveMergedWrites = .off, notices: RTMPPlayNotices?, logger: Logger
     ) {
         self.mergedWritesSetting = mergedWrites
         self.mergedWrites = mergedWrites
@@ -62,7 +57,7 @@ final class RTMPPlayer: LiveFollower {
         self.mediaContext = try? context.pipeline.syncOperations.context(handlerType: RTMPOutboundHandler.self)
         self.socketHead = try? context.pipeline.syncOperations.handler(type: ClientTrafficHandler.self)
         self.streamID = streamID
-        self.notifications = notifications
+        self.notices = notices
         // Shared bytes need the canonical stream id; any other id gets per-connection encoding.
         self.format = streamID == RTMPMediaFormat.playStreamID ? RTMPMediaFormat.format(chunkSize: chunkSize) : nil
         self.pacer = LivePlayerPacer(queueLength: queueLength)
@@ -78,12 +73,12 @@ final class RTMPPlayer: LiveFollower {
         case .publishStarted:
             if hasPublisher { return }
             // The first publish a player sees needs no notice: Play.Start already went out.
-            if hasSeenPublisher { writeNotice(notifications.publish) }
+            if hasSeenPublisher, let notices { writeNotice(notices.publish) }
             hasPublisher = true
             hasSeenPublisher = true
         case .unpublished:
             hasPublisher = false
-            writeNotice(notifications.unpublish)
+            if let notices { writeNotice(notices.unpublish) }
         case .media(let packet, let encoded):
             deliver(packet, encoded: encoded)
         }

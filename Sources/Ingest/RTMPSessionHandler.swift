@@ -63,6 +63,8 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     /// Closes a connection that has not started publishing or playing within the handshake
     /// timeout after the handshake, so a finished handshake cannot hold a connection slot forever.
     private var sessionStartDeadline: Scheduled<Void>?
+    /// The play replies wait for the player's join to flush them (see `beginPlaying`).
+    private var holdsFlushForJoin = false
     /// The chunk size our encoder sends with (announced in the connect reply, changed per vhost at play).
     private var outboundChunkSize: Int
 
@@ -128,7 +130,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         if case .publishing(let session) = role {
             session.flush()
         }
-        context.flush()
+        if !holdsFlushForJoin { context.flush() }
         context.fireChannelReadComplete()
     }
 
@@ -192,21 +194,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
                 return
             }
         }
-        context.flush()
-    }
-
-    /// Applies the vhost's socket settings once the session knows its vhost (SRS `tcp_nodelay`).
-    private func applySocketSettings(_ vhost: RTMPServerSettings.Vhost, context: ChannelHandlerContext) {
-        let socketHead = try? context.pipeline.syncOperations.handler(type: ClientTrafficHandler.self)
-        if socketHead?.setNoDelay(vhost.tcpNoDelay) == true { return }
-        let option = ChannelOptions.Types.SocketOption(level: .tcp, name: .tcp_nodelay)
-        context.channel.setOption(option, value: vhost.tcpNoDelay ? 1 : 0).whenFailure { [logger] error in
-            logger.debug("cannot set TCP_NODELAY", metadata: ["error": "\(error)"])
-        }
-    }
-
-    private func streamKey(for request: RTMPStreamRequest) -> StreamKey {
-        StreamKey(vhost: settings.resolvedVhostName(request.vhost), app: request.app, stream: request.stream)
+        if !holdsFlushForJoin { context.flush() }
     }
 
     private func startPublishing(_ request: RTMPStreamRequest, streamID: UInt32, context: ChannelHandlerContext) {
@@ -338,15 +326,23 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             let setChunkSize = RTMPControlMessage.setChunkSize(UInt32(vhost.chunkSize)).message()
             context.write(wrapOutboundOut(.message(setChunkSize)), promise: nil)
         }
+        // The replies wait for the join: a stream on this loop joins in the task `subscribe` queues, and
+        // its first flush sends them with the GOP, one write and one wake-up of the player instead of
+        // two. Otherwise (another loop, nothing cached) they go alone, a moment later.
+        holdsFlushForJoin = true
         perform(machine.playAccepted(), context: context)
         let player = RTMPPlayer(
             context: context, streamID: streamID, chunkSize: vhost.chunkSize, queueLength: vhost.live.queueLength,
             mergedWrites: clientIsEdge ? .off : vhost.live.mergedWrites,
-            notifications: .init(publish: machine.publishNotify(), unpublish: machine.unpublishNotify()),
+            notices: machine.playNotices(),
             logger: logger)
         // On an edge the pull starts (or is kept) before the player joins, so it never waits on a closing upstream.
         let lease = upstreams.retainPull(key, client: info, configuration: vhost.live, on: context.eventLoop)
         let subscription = registry.subscribe(player, to: key, configuration: vhost.live)
+        context.eventLoop.assumeIsolated().execute { [self] in
+            holdsFlushForJoin = false
+            self.context?.flush()
+        }
         cancelSessionStartDeadline()
         role = .playing(player, subscription, lease)
         logger.info("play started")

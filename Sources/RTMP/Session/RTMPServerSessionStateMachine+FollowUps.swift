@@ -69,17 +69,21 @@ extension RTMPServerSessionStateMachine {
     /// ffmpeg and librtmp end playback when they get it, so send it only when the player should stop;
     /// SRS keeps players waiting silently instead. Empty unless `state` is `.playing`.
     public func unpublishNotify() -> [RTMPMessage] {
-        guard case .playing(_, let stream) = internalState else { return [] }
-        let status = RTMPStatus.playUnpublishNotify(streamName: stream.streamName, clientID: configuration.clientID)
-        return [RTMPCommand.onStatus(status).message(streamID: stream.messageStreamID)]
+        playNotices()?.unpublish ?? []
     }
 
     /// For a player whose stream got a publisher again: onStatus(NetStream.Play.PublishNotify).
     /// Empty unless `state` is `.playing`.
     public func publishNotify() -> [RTMPMessage] {
-        guard case .playing(_, let stream) = internalState else { return [] }
-        let status = RTMPStatus.playPublishNotify(streamName: stream.streamName, clientID: configuration.clientID)
-        return [RTMPCommand.onStatus(status).message(streamID: stream.messageStreamID)]
+        playNotices()?.publish ?? []
+    }
+
+    /// What the playing stream's notices are made of, to build them when they are sent; `nil` unless
+    /// `state` is `.playing`.
+    public func playNotices() -> RTMPPlayNotices? {
+        guard case .playing(_, let stream) = internalState else { return nil }
+        return RTMPPlayNotices(
+            streamName: stream.streamName, messageStreamID: stream.messageStreamID, clientID: configuration.clientID)
     }
 
     /// The connection went away (EOF, error, server shutdown): stop what was running; `state` becomes `.closed`.
@@ -151,5 +155,25 @@ extension RTMPServerSessionStateMachine {
                 .message(streamID: id),
             RTMPControlMessage.userControl(.streamBegin(streamID: id)).message(),
         ]
+    }
+}
+
+/// A player's PublishNotify and UnpublishNotify, built when sent: most players never get either, and
+/// encoding both at every play was a few per cent of what a join costs.
+public struct RTMPPlayNotices: Sendable {
+    let streamName: String
+    let messageStreamID: UInt32
+    let clientID: String?
+
+    /// onStatus(NetStream.Play.PublishNotify).
+    public var publish: [RTMPMessage] {
+        let status = RTMPStatus.playPublishNotify(streamName: streamName, clientID: clientID)
+        return [RTMPCommand.onStatus(status).message(streamID: messageStreamID)]
+    }
+
+    /// onStatus(NetStream.Play.UnpublishNotify).
+    public var unpublish: [RTMPMessage] {
+        let status = RTMPStatus.playUnpublishNotify(streamName: streamName, clientID: clientID)
+        return [RTMPCommand.onStatus(status).message(streamID: messageStreamID)]
     }
 }
