@@ -264,6 +264,11 @@ median_run() {
         printf '%s\t%s\n' "$key" "$m"
     done | sort -g | sed -n "$(( ($# + 1) / 2 ))p" | cut -f2-
 }
+# note_run label measurement: one line on stderr per run, so the spread behind a median is on record.
+note_run() {
+    row "$1" "" "" "" "$2"
+    echo "bench.sh:   $1: $(shown "$last_cpu") CPU-s per Gbit, steady $(shown "$last_steady")" >&2
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "na" && b != "na" && b > 0) printf "%.2f", a / b; else print "na" }'; }
 shown() { awk -v v="$1" 'BEGIN { if (v == "na") print v; else printf "%.3f", v }'; }
 
@@ -316,6 +321,7 @@ for file in "${streams[@]}"; do
             hw_runs+=("$(measure "$server" play "rtmp://127.0.0.1:$port/live/s" "rtmp://127.0.0.1:$port/live/s" \
                 "$file" "$count")")
             stop "$server"
+            note_run "run $((run + 1))/$repeat headwater" "${hw_runs[-1]}"
 
             port=$(free_port)
             start_nginx "$port" "$capacity"
@@ -323,6 +329,7 @@ for file in "${streams[@]}"; do
             ng_runs+=("$(measure "$server" play "rtmp://127.0.0.1:$port/live/s" "rtmp://127.0.0.1:$port/live/s" \
                 "$file" "$count")")
             stop "$server"
+            note_run "run $((run + 1))/$repeat nginx-rtmp" "${ng_runs[-1]}"
 
             # The same without merged writes (every batch flushed).
             port=$(free_port)
@@ -331,6 +338,7 @@ for file in "${streams[@]}"; do
             lowlat_runs+=("$(measure "$server" play "rtmp://127.0.0.1:$port/live/s" \
                 "rtmp://127.0.0.1:$port/live/s" "$file" "$count")")
             stop "$server"
+            note_run "run $((run + 1))/$repeat min_latency on" "${lowlat_runs[-1]}"
         done
         hw=$(median_run "${hw_runs[@]}")
         ng=$(median_run "${ng_runs[@]}")
