@@ -39,15 +39,20 @@ private final class FlushGroupRecorder: ChannelOutboundHandler {
 
 @Suite("The play replies and the join's GOP in one write")
 struct RTMPPlayFlushTests {
+    /// A publisher of `stream` that sent the headers and `milliseconds` of media (a keyframe first).
+    private func publishLive(_ stream: String, on harness: IngestHarness, milliseconds: Int) throws {
+        let publisher = try harness.client()
+        try publisher.publish(stream)
+        var media = MediaGenerator()
+        try publisher.send(media.headers())
+        try publisher.send(batches: media.ticks(milliseconds: milliseconds))
+    }
+
     @Test("a player of a live stream gets Play.Start and the cached GOP in the same flush")
     func repliesShareTheJoinFlush() throws {
         let harness = IngestHarness()
         defer { harness.finish() }
-        let publisher = try harness.client()
-        try publisher.publish("test")
-        var media = MediaGenerator()
-        try publisher.send(media.headers())
-        try publisher.send(batches: media.ticks(milliseconds: 200))
+        try publishLive("test", on: harness, milliseconds: 200)
         let player = try harness.client()
         let recorder = FlushGroupRecorder()
         try player.channel.pipeline.syncOperations.addHandler(recorder, position: .first)
@@ -86,11 +91,7 @@ struct RTMPPlayFlushTests {
     func repliesWaitForTheJoin() throws {
         let harness = IngestHarness()
         defer { harness.finish() }
-        let publisher = try harness.client()
-        try publisher.publish("test")
-        var media = MediaGenerator()
-        try publisher.send(media.headers())
-        try publisher.send(media.tick())
+        try publishLive("test", on: harness, milliseconds: 40)
         let player = try harness.client()
         try player.send(
             RTMPCommand.connect(.client(app: "live", tcUrl: FakeRTMPClient.defaultTcUrl, publishing: false)).message(),
