@@ -160,19 +160,13 @@ public final class RTMPServer: Sendable {
             }
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(ClientTrafficHandler(traffic: session.traffic, descriptor: descriptor))
-            // Raw byte counts drive acknowledgements (RTMPControlHandler).
-            try pipeline.addHandler(RTMPByteCountingHandler())
-            // The timeout sits after the handshake handler so it sees the completion event.
-            try pipeline.addHandler(RTMPHandshakeHandler(role: .server))
-            try pipeline.addHandler(RTMPHandshakeTimeoutHandler(
-                    timeout: settings.handshakeTimeout, logger: logger, limits: limits, peer: ip))
+            // Byte counts (for acknowledgements), the handshake and its deadline, chunk decoding: one handler.
             try pipeline.addHandler(
-                ByteToMessageHandler(
-                    RTMPChunkDecoder(
-                        configuration: .init(
-                            maxMessageSize: settings.maxMessageSize, maxChunkStreams: settings.maxChunkStreams,
-                            maxPendingBytes: settings.maxPendingBytes)),
-                    maximumBufferSize: settings.maxMessageSize + (1 << 20)))
+                RTMPServerInboundHandler(
+                    decoder: .init(
+                        maxMessageSize: settings.maxMessageSize, maxChunkStreams: settings.maxChunkStreams,
+                        maxPendingBytes: settings.maxPendingBytes),
+                    handshakeTimeout: settings.handshakeTimeout, limits: limits, peer: ip))
             try pipeline.addHandler(RTMPOutboundHandler())
             try pipeline.addHandler(RTMPControlHandler())
             try pipeline.addHandler(
@@ -200,60 +194,3 @@ public final class RTMPServer: Sendable {
 
 /// Fails a connection's set-up when a limit refuses it; NIO then closes the socket before it registers.
 private struct ConnectionRefused: Error {}
-
-/// Closes a connection that has not finished the RTMP handshake in time; leaves once it has.
-final class RTMPHandshakeTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-
-    private let timeout: TimeAmount
-    private let limits: LimitReporter
-    private let peer: String
-    private var timer: Scheduled<Void>?
-
-    /// - Parameters:
-    ///   - limits: reports the timeout: one rate-limited line for all connections, and the metric
-    ///     (`nil`: a reporter of its own on `logger`).
-    ///   - peer: the client's address, for the log line.
-    init(timeout: TimeAmount, logger: Logger, limits: LimitReporter? = nil, peer: String = "") {
-        self.timeout = timeout
-        self.limits = limits ?? LimitReporter(logger: logger)
-        self.peer = peer
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context) }
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        arm(context)
-        context.fireChannelActive()
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // Pass the event on before leaving: a removed context forwards nothing.
-        context.fireUserInboundEventTriggered(event)
-        if event is RTMPHandshakeEvent {
-            timer?.cancel()
-            timer = nil
-            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-        }
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-    }
-
-    private func arm(_ context: ChannelHandlerContext) {
-        guard timer == nil else { return }
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        let limits = self.limits
-        let peer = self.peer
-        let timeout = self.timeout
-        timer = context.eventLoop.scheduleTask(in: timeout) {
-            // A half-open flood must not log a line per connection.
-            limits.hit(.handshakeTimeout, value: Int(timeout.nanoseconds / 1_000_000_000), peer: peer)
-            loopBound.value.close(promise: nil)
-        }
-    }
-}

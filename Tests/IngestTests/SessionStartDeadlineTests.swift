@@ -10,46 +10,11 @@ import Testing
 /// The deadlines that keep a connection from holding a slot before it publishes or plays.
 @Suite("Deadlines before a session starts")
 struct SessionStartDeadlineTests {
-    /// Counts the handshake completion events that reach it.
-    final class CompletionRecorder: ChannelInboundHandler {
-        typealias InboundIn = ByteBuffer
-        var completions = 0
-
-        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-            if event is RTMPHandshakeEvent { completions += 1 }
-            context.fireUserInboundEventTriggered(event)
-        }
-    }
-
     private func connectedChannel(_ handlers: [any ChannelHandler]) throws -> EmbeddedChannel {
         let channel = EmbeddedChannel()
         try channel.pipeline.syncOperations.addHandlers(handlers)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1935)).wait()
         return channel
-    }
-
-    @Test("the handshake timeout handler passes the completion on and disarms")
-    func handshakeTimeoutForwardsCompletion() throws {
-        let recorder = CompletionRecorder()
-        let channel = try connectedChannel([
-            RTMPHandshakeTimeoutHandler(timeout: .seconds(2), logger: Logger(label: "test")), recorder,
-        ])
-        channel.pipeline.fireUserInboundEventTriggered(RTMPHandshakeEvent.completed)
-        #expect(recorder.completions == 1)
-        channel.embeddedEventLoop.advanceTime(by: .seconds(3))
-        #expect(channel.isActive)
-        #expect(try channel.finish().isClean)
-    }
-
-    @Test("the handshake timeout closes a connection that has not finished the handshake")
-    func handshakeTimeoutCloses() throws {
-        let channel = try connectedChannel([
-            RTMPHandshakeTimeoutHandler(timeout: .seconds(2), logger: Logger(label: "test"))
-        ])
-        channel.embeddedEventLoop.advanceTime(by: .milliseconds(1900))
-        #expect(channel.isActive)
-        channel.embeddedEventLoop.advanceTime(by: .milliseconds(200))
-        #expect(!channel.isActive)
     }
 
     @Test("a session that neither publishes nor plays within the timeout after the handshake is closed")
@@ -58,7 +23,7 @@ struct SessionStartDeadlineTests {
         let channel = try connectedChannel([
             RTMPSessionHandler(registry: StreamRegistry(), settings: settings, logger: Logger(label: "test"))
         ])
-        // No deadline before the handshake completes: that phase is the timeout handler's.
+        // No deadline before the handshake completes: that phase is RTMPServerInboundHandler's.
         channel.embeddedEventLoop.advanceTime(by: .seconds(5))
         #expect(channel.isActive)
         channel.pipeline.fireUserInboundEventTriggered(RTMPHandshakeEvent.completed)
