@@ -18,10 +18,9 @@ extension RTMPSessionHandler {
     }
 
     /// `connect` with a usable tcUrl: record what it names and put it to the policy.
-    func requestConnect(_ connect: RTMPConnectCommand, context: ChannelHandlerContext) {
-        // The machine checked the tcUrl; a placeholder stream name resolves app, vhost and query the
-        // way a later publish or play will.
-        let request = connect.tcUrl.flatMap { try? RTMPStreamRequest(tcUrl: $0, connectApp: connect.app, streamName: "_") }
+    func requestConnect(_ connect: RTMPConnectCommand, target: RTMPConnectTarget, context: ChannelHandlerContext) {
+        // A placeholder stream name resolves app, vhost and query the way a later publish or play will.
+        let request = try? RTMPStreamRequest(target: target, streamName: "_")
         setInfo { info in
             info.tcUrl = connect.tcUrl ?? ""
             info.pageUrl = connect.pageUrl ?? ""

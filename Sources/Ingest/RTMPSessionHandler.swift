@@ -175,8 +175,8 @@ final class RTMPSessionHandler: ChannelInboundHandler {
             switch action {
             case .send(let messages):
                 for message in messages { context.write(wrapOutboundOut(.message(message)), promise: nil) }
-            case .requestConnect(let connect):
-                requestConnect(connect, context: context)
+            case .requestConnect(let connect, let target):
+                requestConnect(connect, target: target, context: context)
             case .requestPublish(let request, let streamID):
                 startPublishing(request, streamID: streamID, context: context)
             case .requestPlay(let request, _, let streamID):

@@ -78,7 +78,8 @@ public struct RTMPServerSessionStateMachine: Sendable {
         /// Write these messages (commands, control and data messages) and flush.
         case send([RTMPMessage])
         /// Ask the application whether this client may connect; answer with `connectAccepted()` or `connectRejected`.
-        case requestConnect(RTMPConnectCommand)
+        /// The target is the command's tcUrl and app, parsed.
+        case requestConnect(RTMPConnectCommand, RTMPConnectTarget)
         /// Ask the application whether this publish may start; answer with `publishAccepted()` or `publishRejected`.
         case requestPublish(RTMPStreamRequest, messageStreamID: UInt32)
         /// Ask the application whether this play may start; answer with `playAccepted()` or `playRejected`.
@@ -95,7 +96,8 @@ public struct RTMPServerSessionStateMachine: Sendable {
 
     struct Connection: Sendable {
         var connect: RTMPConnectCommand
-        var tcUrl: String
+        /// The tcUrl and app, parsed once: every publish and play resolves against them.
+        var target: RTMPConnectTarget
         /// FMLE-style publishers (ffmpeg, OBS) send FCPublish and expect onFCPublish back.
         var sentFCPublish = false
     }
@@ -204,15 +206,15 @@ public struct RTMPServerSessionStateMachine: Sendable {
     }
 
     private mutating func requestConnect(_ connect: RTMPConnectCommand) -> [Action] {
-        guard let tcUrl = connect.tcUrl, (try? RTMPURLAuthority.parse(tcUrl)) != nil else {
+        guard let tcUrl = connect.tcUrl, let target = try? RTMPConnectTarget(tcUrl: tcUrl, connectApp: connect.app) else {
             let reject = RTMPCommand.connectRejected(
                 transactionID: connect.transactionID,
                 description: "connect needs an rtmp:// tcUrl"
             )
             return [.send([reject.message()])] + close(.invalidTcUrl.with(detail: connect.tcUrl ?? "(none)"))
         }
-        internalState = .connectPending(Connection(connect: connect, tcUrl: tcUrl), queued: [])
-        return [.requestConnect(connect)]
+        internalState = .connectPending(Connection(connect: connect, target: target), queued: [])
+        return [.requestConnect(connect, target)]
     }
 
     /// The application accepted the pending connect: the connect replies (see the type's summary),
@@ -282,11 +284,7 @@ public struct RTMPServerSessionStateMachine: Sendable {
         guard case .connected = internalState else { return close(.unexpectedCommand.with(detail: "publish")) }
         let request: RTMPStreamRequest
         do {
-            request = try RTMPStreamRequest(
-                tcUrl: connection.tcUrl,
-                connectApp: connection.connect.app,
-                streamName: streamName
-            )
+            request = try RTMPStreamRequest(target: connection.target, streamName: streamName)
         } catch {
             let status = RTMPStatus.publishBadName(
                 streamName: streamName,
@@ -305,11 +303,7 @@ public struct RTMPServerSessionStateMachine: Sendable {
         guard case .connected = internalState else { return close(.unexpectedCommand.with(detail: "play")) }
         let request: RTMPStreamRequest
         do {
-            request = try RTMPStreamRequest(
-                tcUrl: connection.tcUrl,
-                connectApp: connection.connect.app,
-                streamName: play.streamName
-            )
+            request = try RTMPStreamRequest(target: connection.target, streamName: play.streamName)
         } catch {
             let status = RTMPStatus.playStreamNotFound(
                 streamName: play.streamName,

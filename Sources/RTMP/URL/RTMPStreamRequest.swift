@@ -63,36 +63,30 @@ public struct RTMPStreamRequest: Sendable, Hashable {
     ///   - streamName: the `publish`/`play` name, possibly with `?query`.
     /// - Throws: `RTMPURLError` for an unparsable tcUrl, or `.missingStreamName`.
     public init(tcUrl: String, connectApp: String? = nil, streamName: String) throws(RTMPURLError) {
-        let authority = try RTMPURLAuthority.parse(tcUrl)
-        // Flash clients that could not send a query wrote `app...vhost...name`.
-        let path =
-            authority.path.utf8.contains(UInt8(ascii: "."))
-            ? Substring(String(authority.path).replacing("...vhost...", with: "?vhost=")) : authority.path
-        var (appPath, appQuery) = Self.splitQuery(path)
-        if let connectApp {
-            let (connectPath, connectQuery) = Self.splitQuery(Substring(connectApp))
-            if Self.segments(appPath).isEmpty { appPath = connectPath }
-            if appQuery.isEmpty { appQuery = connectQuery }
-        }
-        let (namePath, nameQuery) = Self.splitQuery(Substring(streamName))
+        try self.init(target: RTMPConnectTarget(tcUrl: tcUrl, connectApp: connectApp), streamName: streamName)
+    }
 
-        var appSegments = Self.segments(appPath)
+    /// Resolves a `publish`/`play` name against what the connection's `connect` named.
+    /// - Throws: `.missingStreamName` when neither the name nor the app gives a stream.
+    public init(target: RTMPConnectTarget, streamName: String) throws(RTMPURLError) {
+        let (namePath, nameQuery) = Self.splitQuery(Substring(streamName))
+        var appSegments = Self.segments(target.appPath)
         var nameSegments = Self.segments(namePath)
         var stream = nameSegments.popLast() ?? ""
         appSegments += nameSegments
         if stream.isEmpty, appSegments.count > 1 { stream = appSegments.removeLast() }
         guard !stream.isEmpty else { throw RTMPURLError.missingStreamName.with(input: streamName) }
 
-        let appItems = RTMPQueryItem.parse(appQuery)
+        let appItems = RTMPQueryItem.parse(target.appQuery)
         let nameItems = RTMPQueryItem.parse(nameQuery)
-        self.tcUrl = tcUrl
-        self.scheme = authority.scheme
-        self.host = authority.host
-        self.port = authority.port
+        self.tcUrl = target.tcUrl
+        self.scheme = target.authority.scheme
+        self.host = target.authority.host
+        self.port = target.authority.port
         self.app = appSegments.isEmpty ? Self.defaultApp : appSegments.joined(separator: "/")
         self.stream = stream
         self.queryItems = appItems + nameItems
-        self.vhost = Self.vhost(in: [nameItems, appItems]) ?? authority.host
+        self.vhost = Self.vhost(in: [nameItems, appItems]) ?? target.authority.host
     }
 
     /// Resolves the request for a client URL (what an edge or forwarder asks of its upstream).
@@ -118,13 +112,13 @@ public struct RTMPStreamRequest: Sendable, Hashable {
         return copy
     }
 
-    private static func splitQuery(_ text: Substring) -> (Substring, Substring) {
+    static func splitQuery(_ text: Substring) -> (Substring, Substring) {
         guard let mark = text.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (text, "") }
         return (text[..<mark], text[text.utf8.index(after: mark)...])
     }
 
     /// Path segments without whitespace, empty segments and `_definst_`.
-    private static func segments(_ path: Substring) -> [String] {
+    static func segments(_ path: Substring) -> [String] {
         path.utf8.split(separator: UInt8(ascii: "/")).map { bytes in
             let segment = Substring(bytes)
             // Printable ASCII, nearly every name, needs no look-up of Unicode properties per scalar.
@@ -142,5 +136,35 @@ public struct RTMPStreamRequest: Sendable, Hashable {
             }
         }
         return nil
+    }
+}
+
+/// What a connection's `connect` names, parsed once: the tcUrl's scheme, host and port, and the app path
+/// and query (from the tcUrl, or `connect`'s `app` where the tcUrl has none). Every `publish` and `play` on
+/// the connection resolves against it (`RTMPStreamRequest(target:streamName:)`).
+public struct RTMPConnectTarget: Sendable, Hashable {
+    /// The tcUrl as the client sent it.
+    public let tcUrl: String
+    let authority: RTMPURLAuthority
+    let appPath: Substring
+    let appQuery: Substring
+
+    /// - Throws: `RTMPURLError` for a tcUrl that is not an RTMP URL with a host.
+    public init(tcUrl: String, connectApp: String? = nil) throws(RTMPURLError) {
+        let authority = try RTMPURLAuthority.parse(tcUrl)
+        // Flash clients that could not send a query wrote `app...vhost...name`.
+        let path =
+            authority.path.utf8.contains(UInt8(ascii: "."))
+            ? Substring(String(authority.path).replacing("...vhost...", with: "?vhost=")) : authority.path
+        var (appPath, appQuery) = RTMPStreamRequest.splitQuery(path)
+        if let connectApp {
+            let (connectPath, connectQuery) = RTMPStreamRequest.splitQuery(Substring(connectApp))
+            if RTMPStreamRequest.segments(appPath).isEmpty { appPath = connectPath }
+            if appQuery.isEmpty { appQuery = connectQuery }
+        }
+        self.tcUrl = tcUrl
+        self.authority = authority
+        self.appPath = appPath
+        self.appQuery = appQuery
     }
 }

@@ -53,7 +53,7 @@ enum ServerStep: Equatable {
     init(_ action: RTMPServerSessionStateMachine.Action) {
         switch action {
         case .send(let messages): self = .send(messages.map(Decoded.init))
-        case .requestConnect(let connect): self = .requestConnect(tcUrl: connect.tcUrl)
+        case .requestConnect(let connect, _): self = .requestConnect(tcUrl: connect.tcUrl)
         case .requestPublish(let request, let id):
             self = .requestPublish(streamKey: request.streamKey, messageStreamID: id)
         case .requestPlay(let request, let play, let id):

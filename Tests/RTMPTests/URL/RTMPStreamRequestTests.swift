@@ -148,6 +148,19 @@ import Testing
         #expect(request.tcUrl == c.tcUrl)
     }
 
+    @Test("one connect target resolves every name on the connection, each with its own query")
+    func oneTargetManyNames() throws {
+        let target = try RTMPConnectTarget(tcUrl: "rtmp://H:1940/live?vhost=a&k=1")
+        let first = try RTMPStreamRequest(target: target, streamName: "s1")
+        let second = try RTMPStreamRequest(target: target, streamName: "sub/s2?vhost=b")
+        #expect(first.streamKey == "a/live/s1")
+        #expect(first.query == "vhost=a&k=1")
+        #expect(second.streamKey == "b/live/sub/s2")
+        #expect(second.query == "vhost=a&k=1&vhost=b")
+        #expect(second.host == "h" && second.port == 1940)
+        #expect(throws: RTMPURLError.self) { try RTMPConnectTarget(tcUrl: "http://h/live") }
+    }
+
     @Test func keepsHostAndPort() throws {
         let request = try RTMPStreamRequest(tcUrl: "rtmp://[::1]:1940/live", streamName: "s?token=x")
         #expect(request.host == "::1")
