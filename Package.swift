@@ -38,6 +38,8 @@ let package = Package(
         ),
         // accept4(2), which Swift's Glibc module leaves out; no library to link.
         .systemLibrary(name: "CSocketShim"),
+        // glibc's allocator tuned before main (a constructor): see malloc_tuning.c.
+        .target(name: "CMallocTuning"),
         .systemLibrary(
             name: "CLibAV",
             pkgConfig: "libavformat",
@@ -193,7 +195,7 @@ let package = Package(
         .executableTarget(
             name: "headwater",
             dependencies: [
-                "Server", "Config", "HLS", "Transcode",
+                "Server", "Config", "HLS", "Transcode", "CMallocTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -338,7 +340,7 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: [
-                "Ingest", "RTMP", "Live", "Media", "Sessions",
+                "Ingest", "RTMP", "Live", "Media", "Sessions", "CMallocTuning",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CMallocTuning
 import Config
 import Transcode
 import Foundation
@@ -55,6 +56,7 @@ struct Serve: AsyncParsableCommand {
 
         LogSetup.bootstrap(configuration)
         let logger = Logger(label: "headwater")
+        if headwater_malloc_tuning_status() == 0 { logger.warning("glibc refused the allocator tuning (malloc_tuning.c)") }
         for warning in warnings { logger.warning("\(warning)") }
         logger.info("configuration loaded", metadata: ["file": "\(source)"])
         let application = Application(configuration: configuration, configurationPath: path, logger: logger)
