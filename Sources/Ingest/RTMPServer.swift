@@ -146,8 +146,9 @@ public final class RTMPServer: Sendable {
             session.end()
         }
         var logger = self.logger
-        logger[metadataKey: "conn.id"] = "\(session.id)"
-        logger[metadataKey: "conn.peer"] = "\(channel.remoteAddress.map { "\($0)" } ?? "?")"
+        // Formatted only if a line is logged: most connections log none at the default level.
+        logger[metadataKey: "conn.id"] = .stringConvertible(session.id)
+        logger[metadataKey: "conn.peer"] = channel.remoteAddress.map { .stringConvertible($0) } ?? "?"
         logger.debug("connection accepted")
         let registry = self.registry
         let policy = self.policy

@@ -33,7 +33,7 @@ extension RTMPSessionHandler {
         }
         connectAttempted = true
         clientIsEdge = connect.isFromEdge
-        logger[metadataKey: "rtmp.app"] = "\(info.app)"
+        logger[metadataKey: "rtmp.app"] = .string(info.app)
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         policy.authorize(.connect, client: snapshot, on: context.eventLoop).whenComplete { result in
             let handler = loopBound.value

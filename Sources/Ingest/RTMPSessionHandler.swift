@@ -200,7 +200,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     private func startPublishing(_ request: RTMPStreamRequest, streamID: UInt32, context: ChannelHandlerContext) {
         let key = streamKey(for: request)
         let vhost = settings.vhost(named: key.vhost)
-        logger[metadataKey: "stream.key"] = "\(key)"
+        logger[metadataKey: "stream.key"] = .stringConvertible(key)
         guard vhost.enabled else {
             logger.info("publish refused: vhost disabled")
             perform(machine.publishRejected(.publishBadName, description: "vhost \(key.vhost) is disabled"), context: context)
@@ -287,7 +287,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
     private func startPlaying(_ request: RTMPStreamRequest, streamID: UInt32, context: ChannelHandlerContext) {
         let key = streamKey(for: request)
         let vhost = settings.vhost(named: key.vhost)
-        logger[metadataKey: "stream.key"] = "\(key)"
+        logger[metadataKey: "stream.key"] = .stringConvertible(key)
         guard vhost.enabled else {
             perform(machine.playRejected(.playStreamNotFound, description: "vhost \(key.vhost) is disabled"), context: context)
             return
