@@ -161,15 +161,15 @@ public final class RTMPServer: Sendable {
             }
             let pipeline = channel.pipeline.syncOperations
             try pipeline.addHandler(ClientTrafficHandler(traffic: session.traffic, descriptor: descriptor))
-            // Byte counts (for acknowledgements), the handshake and its deadline, chunk decoding: one handler.
+            // Writes below the session and the inbound handler: messages chunked with this connection's state.
+            try pipeline.addHandler(RTMPOutboundHandler())
+            // The handshake and its deadline, chunk decoding, acknowledgements, pings and aggregates: one handler.
             try pipeline.addHandler(
                 RTMPServerInboundHandler(
                     decoder: .init(
                         maxMessageSize: settings.maxMessageSize, maxChunkStreams: settings.maxChunkStreams,
                         maxPendingBytes: settings.maxPendingBytes),
                     handshakeTimeout: settings.handshakeTimeout, limits: limits, peer: ip))
-            try pipeline.addHandler(RTMPOutboundHandler())
-            try pipeline.addHandler(RTMPControlHandler())
             try pipeline.addHandler(
                 RTMPSessionHandler(
                     registry: registry, settings: settings, logger: logger, session: session, policy: policy,

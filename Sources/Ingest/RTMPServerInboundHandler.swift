@@ -2,22 +2,24 @@ import NIOCore
 import RTMP
 import Sessions
 
-/// The inbound front of a server connection in one handler: it counts the raw bytes for acknowledgements,
-/// runs the handshake under its deadline, then decodes chunks into messages.
+/// The inbound side of a server connection in one handler: it runs the handshake under its deadline, decodes
+/// chunks into messages and keeps the protocol-control layer (acknowledgements of the raw bytes read, ping
+/// answers, aggregates split; `RTMPControlState`). It sits behind `RTMPOutboundHandler`, so it writes
+/// `RTMPOutbound`: the handshake's bytes as `.chunks`, acknowledgements and pongs as `.message`.
 ///
-/// These were four handlers (`RTMPByteCountingHandler`, `RTMPHandshakeHandler`, a timeout handler and a
-/// `ByteToMessageHandler`), as the client pipeline still has them. A join is a few small reads on a loop
-/// busy with other work, so what it costs is mostly code met cold: every handler is a context allocated,
-/// added, removed and passed through, and two of them left the pipeline mid-connection.
+/// These were five handlers (`RTMPByteCountingHandler`, `RTMPHandshakeHandler`, a timeout handler, a
+/// `ByteToMessageHandler` and `RTMPControlHandler`), as the client pipeline still has them. A join is a few
+/// small reads on a loop busy with other work, so what it costs is mostly code met cold: every handler is a
+/// context allocated, added, removed and passed through, two of them left the pipeline mid-connection, and
+/// every read was a user event and a dynamic cast.
 ///
-/// Events it fires, in the order the old handlers did: `RTMPBytesReceivedEvent` for every read (handshake
-/// bytes included), `RTMPHandshakeEvent.completed` before the first message, then each message. A
-/// handshake or chunk error goes through `errorCaught` (the session closes); a handshake failure also
-/// closes the channel. Input after an error is dropped.
+/// It fires `RTMPHandshakeEvent.completed` before the first message, then the messages the session needs.
+/// A handshake, chunk or control error goes through `errorCaught` (the session closes); a handshake failure
+/// also closes the channel. Input after an error is dropped.
 final class RTMPServerInboundHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = RTMPMessage
-    typealias OutboundOut = ByteBuffer
+    typealias OutboundOut = RTMPOutbound
 
     private enum Phase {
         case handshaking(RTMPHandshakeStateMachine)
@@ -27,6 +29,9 @@ final class RTMPServerInboundHandler: ChannelInboundHandler {
 
     private var phase = Phase.handshaking(RTMPHandshakeStateMachine(role: .server))
     private var decoder: RTMPChunkDecoder
+    private var control = RTMPControlState()
+    /// A ping answer waits for the end of the read batch: a burst of pings costs one flush.
+    private var needsFlush = false
     /// A chunk header cut off at the end of a read. The decoder takes payload bytes as they come, so this is
     /// never more than one header (at most 18 bytes).
     private var partialHeader: ByteBuffer?
@@ -71,7 +76,10 @@ final class RTMPServerInboundHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        context.fireUserInboundEventTriggered(RTMPBytesReceivedEvent(count: bytes.readableBytes))
+        // Acknowledgements count every byte on the wire, the handshake's included.
+        if let ack = control.received(rawBytes: bytes.readableBytes) {
+            context.writeAndFlush(wrapOutboundOut(.message(ack)), promise: nil)
+        }
         switch phase {
         case .messages:
             decode(&bytes, context: context)
@@ -89,7 +97,7 @@ final class RTMPServerInboundHandler: ChannelInboundHandler {
     private func perform(_ action: RTMPHandshakeStateMachine.Action, context: ChannelHandlerContext) {
         switch action {
         case .send(let reply):
-            context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.chunks(reply)), promise: nil)
         case .complete(var leftover):
             cancelHandshakeDeadline()
             phase = .messages
@@ -126,21 +134,44 @@ final class RTMPServerInboundHandler: ChannelInboundHandler {
             let message: RTMPMessage?
             do {
                 message = try decoder.decode(buffer: &bytes)
+                if let message { try deliver(message, context: context) }
             } catch {
                 phase = .failed
                 arrivedWhileDecoding = nil
                 context.fireErrorCaught(error)
                 return
             }
-            if let message {
-                context.fireChannelRead(wrapInboundOut(message))
-                continue
-            }
+            if message != nil { continue }
             guard var arrived = arrivedWhileDecoding else { break }
             arrivedWhileDecoding = nil
             bytes.writeBuffer(&arrived)
         }
         if case .messages = phase, bytes.readableBytes > 0 { partialHeader = bytes }
+    }
+
+    /// The control layer's part, then the session's.
+    private func deliver(_ message: RTMPMessage, context: ChannelHandlerContext) throws(RTMPMessageError) {
+        let (disposition, ack) = try control.handle(message)
+        if let ack { context.writeAndFlush(wrapOutboundOut(.message(ack)), promise: nil) }
+        switch disposition {
+        case .pass:
+            context.fireChannelRead(wrapInboundOut(message))
+        case .swallow:
+            break
+        case .split(let messages):
+            for message in messages { context.fireChannelRead(wrapInboundOut(message)) }
+        case .answer(let answer):
+            context.write(wrapOutboundOut(.message(answer)), promise: nil)
+            needsFlush = true
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if needsFlush {
+            needsFlush = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
     }
 
     private func armHandshakeDeadline(_ context: ChannelHandlerContext) {

@@ -7,7 +7,7 @@ import Testing
 
 @testable import Ingest
 
-/// The server connection's inbound front: byte counts, the handshake and its deadline, chunk decoding.
+/// The server connection's inbound side: the handshake and its deadline, chunk decoding, the control layer.
 @Suite("RTMP server inbound handler")
 struct RTMPServerInboundHandlerTests {
     /// Records, in order, the events and messages that come out of the handler.
@@ -15,7 +15,6 @@ struct RTMPServerInboundHandlerTests {
         typealias InboundIn = RTMPMessage
 
         enum Event: Equatable {
-            case bytes(Int)
             case handshakeCompleted
             case message(typeID: UInt8, length: Int)
         }
@@ -35,14 +34,12 @@ struct RTMPServerInboundHandlerTests {
         }
 
         func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-            if let received = event as? RTMPBytesReceivedEvent { events.append(.bytes(received.count)) }
             if event is RTMPHandshakeEvent { events.append(.handshakeCompleted) }
         }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) { errors.append(error) }
 
         var messages: [Event] { events.filter { if case .message = $0 { true } else { false } } }
-        var bytesCounted: Int { events.reduce(0) { if case .bytes(let n) = $1 { $0 + n } else { $0 } } }
     }
 
     private let recorder = Recorder()
@@ -53,7 +50,7 @@ struct RTMPServerInboundHandlerTests {
             decoder: .init(maxMessageSize: 4096), handshakeTimeout: .seconds(10),
             limits: LimitReporter(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })),
             peer: "127.0.0.1")
-        try channel.pipeline.syncOperations.addHandlers([handler, recorder])
+        try channel.pipeline.syncOperations.addHandlers([RTMPOutboundHandler(), handler, recorder])
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1935)).wait()
     }
 
@@ -63,9 +60,21 @@ struct RTMPServerInboundHandlerTests {
         guard case .send(let c0c1) = client.start() else { throw TestFailure("no C0C1") }
         try channel.writeInbound(c0c1)
         let s0s1s2 = try #require(try channel.readOutbound(as: ByteBuffer.self))
+        #expect(s0s1s2.readableBytes == 3073)
         let actions = client.receive(s0s1s2)
         guard case .send(let c2) = actions.first else { throw TestFailure("no C2") }
         return c2
+    }
+
+    /// The control messages the server wrote since the handshake, decoded as a client would.
+    private func writtenControls(_ decoder: inout RTMPChunkDecoder) throws -> [RTMPControlMessage] {
+        var controls: [RTMPControlMessage] = []
+        while var bytes = try channel.readOutbound(as: ByteBuffer.self) {
+            while let message = try decoder.decode(buffer: &bytes) {
+                if let control = try RTMPControlMessage(message) { controls.append(control) }
+            }
+        }
+        return controls
     }
 
     private func chunks(_ messages: [(UInt8, Int)]) throws -> ByteBuffer {
@@ -80,18 +89,16 @@ struct RTMPServerInboundHandlerTests {
         return out
     }
 
-    @Test("chunks behind C2 in the same read decode after the completion event; every byte is counted")
+    @Test("chunks behind C2 in the same read decode after the completion event")
     func leftoverAfterHandshake() throws {
         var c2 = try handshake()
         let sent = try chunks([(9, 300), (8, 40)])
         var bytes = sent
         c2.writeBuffer(&bytes)
         try channel.writeInbound(c2)
-        #expect(recorder.events.suffix(4) == [
-            .bytes(1536 + sent.readableBytes), .handshakeCompleted,
-            .message(typeID: 9, length: 300), .message(typeID: 8, length: 40),
+        #expect(recorder.events == [
+            .handshakeCompleted, .message(typeID: 9, length: 300), .message(typeID: 8, length: 40),
         ])
-        #expect(recorder.bytesCounted == 1537 + 1536 + sent.readableBytes)
         #expect(try channel.finish().isClean)
     }
 
@@ -99,13 +106,33 @@ struct RTMPServerInboundHandlerTests {
     func byteAtATime() throws {
         try channel.writeInbound(try handshake())
         var stream = try chunks([(9, 500), (8, 1), (18, 129), (9, 128)])
-        let total = stream.readableBytes
         while let byte = stream.readSlice(length: 1) { try channel.writeInbound(byte) }
         #expect(recorder.messages == [
             .message(typeID: 9, length: 500), .message(typeID: 8, length: 1),
             .message(typeID: 18, length: 129), .message(typeID: 9, length: 128),
         ])
-        #expect(recorder.bytesCounted == 1537 + 1536 + total)
+    }
+
+    @Test("acknowledgements carry every raw byte read, the handshake's included; pings are answered")
+    func controlLayer() throws {
+        try channel.writeInbound(try handshake())
+        var decoder = RTMPChunkDecoder()
+        var encoder = RTMPChunkEncoder()
+        var control = ByteBuffer()
+        try encoder.encode(data: RTMPControlMessage.windowAcknowledgementSize(5000).message(), out: &control)
+        try encoder.encode(data: RTMPControlMessage.userControl(.pingRequest(timestamp: 7)).message(), out: &control)
+        let controlBytes = control.readableBytes
+        try channel.writeInbound(control)
+        #expect(recorder.messages.isEmpty, "the control layer's own messages reach the session")
+        #expect(try writtenControls(&decoder) == [.userControl(.pingResponse(timestamp: 7))])
+
+        // 3,073 handshake bytes and the control messages so far: 2,000 more fill the 5,000-byte window.
+        let media = try chunks([(9, 1000), (9, 1000)])
+        try channel.writeInbound(media)
+        let expected = 1537 + 1536 + controlBytes + media.readableBytes
+        #expect(expected >= 5000)
+        #expect(try writtenControls(&decoder) == [.acknowledgement(sequenceNumber: UInt32(expected))])
+        #expect(recorder.messages.count == 2)
     }
 
     @Test("a read delivered while a message is handled decodes behind the rest of the current read")
@@ -125,10 +152,12 @@ struct RTMPServerInboundHandlerTests {
         let loop = EmbeddedEventLoop()
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         func connected() throws -> EmbeddedChannel {
-            let channel = EmbeddedChannel(
-                handler: RTMPServerInboundHandler(
+            let channel = EmbeddedChannel(loop: loop)
+            try channel.pipeline.syncOperations.addHandlers([
+                RTMPOutboundHandler(),
+                RTMPServerInboundHandler(
                     decoder: .init(), handshakeTimeout: .seconds(10), limits: LimitReporter(logger: logger), peer: ""),
-                loop: loop)
+            ])
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1935)).wait()
             return channel
         }

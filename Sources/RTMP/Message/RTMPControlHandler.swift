@@ -33,41 +33,38 @@ public final class RTMPControlHandler: ChannelDuplexHandler {
     public typealias OutboundIn = RTMPOutbound
     public typealias OutboundOut = RTMPOutbound
 
-    /// Chunk size before any Set Chunk Size (RTMP 1.0 §5.4.1).
-    static let defaultChunkSize: UInt32 = 128
-    /// Basic header (1 byte for chunk streams 2–63) plus type-0 message header (11 bytes) (§5.3.1).
-    static let firstChunkHeaderSize = 12
-    /// Timestamps from this value on use the 4-byte extended timestamp field (§5.3.1.3).
-    static let extendedTimestampThreshold: UInt32 = 0xFF_FFFF
+    private var state = RTMPControlState()
+    private var needsFlush = false
 
     /// The window the peer asked for in its Window Acknowledgement Size, if it sent one.
-    public private(set) var peerWindowAcknowledgementSize: UInt32?
+    public var peerWindowAcknowledgementSize: UInt32? { state.peerWindowAcknowledgementSize }
     /// Bytes received from the peer so far (measured or estimated, see the type's documentation).
-    public private(set) var bytesReceived: UInt64 = 0
-    private var bytesAcknowledged: UInt64 = 0
-    private var peerChunkSize: UInt32 = RTMPControlHandler.defaultChunkSize
-    private var countsRawBytes = false
-    private var needsFlush = false
+    public var bytesReceived: UInt64 { state.bytesReceived }
 
     /// Creates a handler with no acknowledgement window until the peer sends one.
     public init() {}
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let message = unwrapInboundIn(data)
-        if !countsRawBytes { addBytes(estimatedWireSize(of: message), context: context) }
-        switch message.type {
-        case .aggregate:
-            do {
-                for subMessage in try message.aggregateSubMessages() {
-                    context.fireChannelRead(wrapInboundOut(subMessage))
-                }
-            } catch {
-                context.fireErrorCaught(error)
-            }
-        case .setChunkSize, .abort, .acknowledgement, .userControl, .windowAcknowledgementSize, .setPeerBandwidth:
-            handleControl(message, context: context)
-        default:
+        let disposition: RTMPControlState.Disposition
+        let ack: RTMPMessage?
+        do {
+            (disposition, ack) = try state.handle(unwrapInboundIn(data))
+        } catch {
+            context.fireErrorCaught(error)
+            return
+        }
+        // Once per window: flushed at once.
+        if let ack { context.writeAndFlush(wrapOutboundOut(.message(ack)), promise: nil) }
+        switch disposition {
+        case .pass:
             context.fireChannelRead(data)
+        case .swallow:
+            break
+        case .split(let messages):
+            for message in messages { context.fireChannelRead(wrapInboundOut(message)) }
+        case .answer(let answer):
+            context.write(wrapOutboundOut(.message(answer)), promise: nil)
+            needsFlush = true
         }
     }
 
@@ -83,61 +80,13 @@ public final class RTMPControlHandler: ChannelDuplexHandler {
 
     public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let received = event as? RTMPBytesReceivedEvent {
-            if !countsRawBytes {
-                // Switch to measured counting; estimates made so far are replaced.
-                countsRawBytes = true
-                bytesReceived = bytesAcknowledged
+            // Triggered outside a read batch too (by the byte counter's event), so flushed at once.
+            if let ack = state.received(rawBytes: received.count) {
+                context.writeAndFlush(wrapOutboundOut(.message(ack)), promise: nil)
             }
-            addBytes(received.count, context: context)
             return
         }
         context.fireUserInboundEventTriggered(event)
-    }
-
-    private func handleControl(_ message: RTMPMessage, context: ChannelHandlerContext) {
-        let control: RTMPControlMessage?
-        do {
-            control = try RTMPControlMessage(message)
-        } catch {
-            context.fireErrorCaught(error)
-            return
-        }
-        switch control {
-        case .windowAcknowledgementSize(let size):
-            peerWindowAcknowledgementSize = size
-            addBytes(0, context: context)
-        case .acknowledgement, .setPeerBandwidth, .userControl(.pingResponse):
-            break
-        case .userControl(.pingRequest(let timestamp)):
-            let pong = RTMPControlMessage.userControl(.pingResponse(timestamp: timestamp)).message()
-            context.write(wrapOutboundOut(.message(pong)), promise: nil)
-            needsFlush = true
-        case .setChunkSize(let size):
-            peerChunkSize = max(1, size)
-            context.fireChannelRead(wrapInboundOut(message))
-        default:
-            context.fireChannelRead(wrapInboundOut(message))
-        }
-    }
-
-    private func addBytes(_ count: Int, context: ChannelHandlerContext) {
-        bytesReceived &+= UInt64(count)
-        guard let window = peerWindowAcknowledgementSize, window > 0,
-            bytesReceived - bytesAcknowledged >= UInt64(window)
-        else { return }
-        bytesAcknowledged = bytesReceived
-        // The sequence number is the byte count so far, wrapping at 32 bits (§5.4.3).
-        let ack = RTMPControlMessage.acknowledgement(sequenceNumber: UInt32(truncatingIfNeeded: bytesReceived))
-        // Once per window: flushed at once, it may be triggered outside a read (by the byte counter's event).
-        context.writeAndFlush(wrapOutboundOut(.message(ack.message())), promise: nil)
-    }
-
-    private func estimatedWireSize(of message: RTMPMessage) -> Int {
-        let length = message.payload.readableBytes
-        let chunkSize = Int(peerChunkSize)
-        let chunks = max(1, (length + chunkSize - 1) / chunkSize)
-        let extendedTimestamp = message.timestamp >= Self.extendedTimestampThreshold ? 4 * chunks : 0
-        return length + Self.firstChunkHeaderSize + (chunks - 1) + extendedTimestamp
     }
 }
 
