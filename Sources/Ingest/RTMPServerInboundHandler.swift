@@ -152,18 +152,7 @@ final class RTMPServerInboundHandler: ChannelInboundHandler {
     /// The control layer's part, then the session's.
     private func deliver(_ message: RTMPMessage, context: ChannelHandlerContext) throws(RTMPMessageError) {
         let (disposition, ack) = try control.handle(message)
-        if let ack { context.writeAndFlush(wrapOutboundOut(.message(ack)), promise: nil) }
-        switch disposition {
-        case .pass:
-            context.fireChannelRead(wrapInboundOut(message))
-        case .swallow:
-            break
-        case .split(let messages):
-            for message in messages { context.fireChannelRead(wrapInboundOut(message)) }
-        case .answer(let answer):
-            context.write(wrapOutboundOut(.message(answer)), promise: nil)
-            needsFlush = true
-        }
+        if disposition.apply(to: message, ack: ack, context: context) { needsFlush = true }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {

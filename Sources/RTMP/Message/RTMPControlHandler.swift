@@ -45,27 +45,16 @@ public final class RTMPControlHandler: ChannelDuplexHandler {
     public init() {}
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let message = unwrapInboundIn(data)
         let disposition: RTMPControlState.Disposition
         let ack: RTMPMessage?
         do {
-            (disposition, ack) = try state.handle(unwrapInboundIn(data))
+            (disposition, ack) = try state.handle(message)
         } catch {
             context.fireErrorCaught(error)
             return
         }
-        // Once per window: flushed at once.
-        if let ack { context.writeAndFlush(wrapOutboundOut(.message(ack)), promise: nil) }
-        switch disposition {
-        case .pass:
-            context.fireChannelRead(data)
-        case .swallow:
-            break
-        case .split(let messages):
-            for message in messages { context.fireChannelRead(wrapInboundOut(message)) }
-        case .answer(let answer):
-            context.write(wrapOutboundOut(.message(answer)), promise: nil)
-            needsFlush = true
-        }
+        if disposition.apply(to: message, ack: ack, context: context) { needsFlush = true }
     }
 
     /// Ping answers are flushed once per read batch, not once each: a burst of pings

@@ -94,3 +94,24 @@ public struct RTMPControlState: Sendable {
         return length + Self.firstChunkHeaderSize + (chunks - 1) + extendedTimestamp
     }
 }
+
+extension RTMPControlState.Disposition {
+    /// Carries the decision out for a handler that reads `RTMPMessage`s and writes `RTMPOutbound`s: the
+    /// acknowledgement is flushed at once, an answer waits for the read batch's flush.
+    /// - Returns: true when an answer was written and the caller owes a flush.
+    public func apply(to message: RTMPMessage, ack: RTMPMessage?, context: ChannelHandlerContext) -> Bool {
+        if let ack { context.writeAndFlush(NIOAny(RTMPOutbound.message(ack)), promise: nil) }
+        switch self {
+        case .pass:
+            context.fireChannelRead(NIOAny(message))
+        case .swallow:
+            break
+        case .split(let messages):
+            for message in messages { context.fireChannelRead(NIOAny(message)) }
+        case .answer(let answer):
+            context.write(NIOAny(RTMPOutbound.message(answer)), promise: nil)
+            return true
+        }
+        return false
+    }
+}
