@@ -64,6 +64,14 @@ public final class TokenTraversePolicy: SessionPolicy {
         }
     }
 
+    /// The wrapped policy's, unless this is a token-traversed connect (which the origin decides).
+    public func immediateDecision(_ action: SessionAction, client: ClientSessionSnapshot) -> SessionDecision? {
+        let decision = wrapped.immediateDecision(action, client: client)
+        guard action == .connect, decision == .allow else { return decision }
+        let cluster = self.cluster(client.info.vhost)
+        return cluster.isEdge && cluster.tokenTraverse ? nil : decision
+    }
+
     public func sessionDidEnd(_ end: SessionEnd, client: ClientSessionSnapshot) {
         wrapped.sessionDidEnd(end, client: client)
     }

@@ -54,13 +54,15 @@ public final class HooksPolicy: SessionPolicy {
     /// Notifications dropped because too many were in flight, since start.
     public var droppedNotifications: Int { dropped.withLockedValue { $0 } }
 
-    public func authorize(_ action: SessionAction, client: ClientSessionSnapshot, on eventLoop: any EventLoop)
-        -> EventLoopFuture<SessionDecision>
-    {
+    /// What the vhost's settings decide before any hook is called.
+    private enum Precheck {
+        case decided(SessionDecision)
+        case call(HTTPHooksConfiguration.Hook, hooks: HTTPHooksConfiguration, urls: [String])
+    }
+
+    private func precheck(_ action: SessionAction, client: ClientSessionSnapshot) -> Precheck {
         let vhost = configuration(client.info.vhost)
-        guard vhost.enabled else {
-            return eventLoop.makeSucceededFuture(.deny(reason: "vhost \(vhost.name) is disabled"))
-        }
+        guard vhost.enabled else { return .decided(.deny(reason: "vhost \(vhost.name) is disabled")) }
         let hook: HTTPHooksConfiguration.Hook
         switch action {
         case .connect:
@@ -69,13 +71,33 @@ public final class HooksPolicy: SessionPolicy {
             let securityAction: SecurityRule.Action = action == .publish ? .publish : .play
             if let reason = vhost.security.denial(of: securityAction, ip: client.info.ip) {
                 Self.countRefusal("security")
-                return eventLoop.makeSucceededFuture(.deny(reason: reason))
+                return .decided(.deny(reason: reason))
             }
             hook = action == .publish ? .onPublish : .onPlay
         }
-        let hooks = vhost.httpHooks
-        let urls = hooks.urls(for: hook)
-        guard !urls.isEmpty else { return eventLoop.makeSucceededFuture(.allow) }
+        let urls = vhost.httpHooks.urls(for: hook)
+        guard !urls.isEmpty else { return .decided(.allow) }
+        return .call(hook, hooks: vhost.httpHooks, urls: urls)
+    }
+
+    /// A disabled vhost, a `security` rule or a vhost without the action's hook decides at once.
+    public func immediateDecision(_ action: SessionAction, client: ClientSessionSnapshot) -> SessionDecision? {
+        guard case .decided(let decision) = precheck(action, client: client) else { return nil }
+        return decision
+    }
+
+    public func authorize(_ action: SessionAction, client: ClientSessionSnapshot, on eventLoop: any EventLoop)
+        -> EventLoopFuture<SessionDecision>
+    {
+        let hook: HTTPHooksConfiguration.Hook
+        let hooks: HTTPHooksConfiguration
+        let urls: [String]
+        switch precheck(action, client: client) {
+        case .decided(let decision):
+            return eventLoop.makeSucceededFuture(decision)
+        case .call(let called, let configured, let configuredURLs):
+            (hook, hooks, urls) = (called, configured, configuredURLs)
+        }
         let admitted = decisionsInFlight.withLockedValue { count -> Bool in
             guard count < maxPending else { return false }
             count += 1

@@ -35,7 +35,7 @@ extension RTMPSessionHandler {
         clientIsEdge = connect.isFromEdge
         logger[metadataKey: "rtmp.app"] = .string(info.app)
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        policy.authorize(.connect, client: snapshot, on: context.eventLoop).whenComplete { result in
+        policy.decide(.connect, client: snapshot, on: context.eventLoop) { result in
             let handler = loopBound.value
             guard let context = handler.context, handler.machine.state == .connectPending else { return }
             switch result {

@@ -211,7 +211,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         let attempt = publishAttempt
         updateInfo(kind: .rtmpPublisher, request: request, key: key)
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        policy.authorize(.publish, client: snapshot, on: context.eventLoop).whenComplete { result in
+        policy.decide(.publish, client: snapshot, on: context.eventLoop) { result in
             let handler = loopBound.value
             guard let context = handler.context, attempt == handler.publishAttempt,
                 handler.machine.state == .publishPending, case .idle = handler.role
@@ -296,7 +296,7 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         let attempt = playAttempt
         updateInfo(kind: .rtmpPlayer, request: request, key: key)
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        policy.authorize(.play, client: snapshot, on: context.eventLoop).whenComplete { result in
+        policy.decide(.play, client: snapshot, on: context.eventLoop) { result in
             let handler = loopBound.value
             guard let context = handler.context, attempt == handler.playAttempt,
                 handler.machine.state == .playPending, case .idle = handler.role

@@ -32,8 +32,32 @@ public protocol SessionPolicy: Sendable {
     func authorize(_ action: SessionAction, client: ClientSessionSnapshot, on eventLoop: any EventLoop)
         -> EventLoopFuture<SessionDecision>
 
+    /// The decision when the policy can give it without calling out (no hook, no upstream check), else
+    /// nil. A caller that gets one skips `authorize` and its future; `authorize` would answer the same.
+    func immediateDecision(_ action: SessionAction, client: ClientSessionSnapshot) -> SessionDecision?
+
     /// Fire and forget: the caller does not wait.
     func sessionDidEnd(_ end: SessionEnd, client: ClientSessionSnapshot)
+}
+
+extension SessionPolicy {
+    /// Always asks `authorize`.
+    public func immediateDecision(_ action: SessionAction, client: ClientSessionSnapshot) -> SessionDecision? {
+        nil
+    }
+
+    /// Hands `decided` the decision on `action`: at once when ``immediateDecision(_:client:)`` has it,
+    /// else when `authorize`'s future completes, on `eventLoop`.
+    public func decide(
+        _ action: SessionAction, client: ClientSessionSnapshot, on eventLoop: any EventLoop,
+        _ decided: @escaping @Sendable (Result<SessionDecision, any Error>) -> Void
+    ) {
+        if let decision = immediateDecision(action, client: client) {
+            decided(.success(decision))
+        } else {
+            authorize(action, client: client, on: eventLoop).whenComplete(decided)
+        }
+    }
 }
 
 /// A client's id and info at one moment, as a policy sees it.

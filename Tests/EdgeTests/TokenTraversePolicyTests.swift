@@ -94,6 +94,35 @@ import Testing
         #expect(wrapped.asked.withLock { $0 } == [.publish, .play, .connect])
     }
 
+    /// Decides at once, as `HooksPolicy` does for a vhost without hooks.
+    struct ImmediatePolicy: SessionPolicy {
+        func authorize(_ action: SessionAction, client: ClientSessionSnapshot, on eventLoop: any EventLoop)
+            -> EventLoopFuture<SessionDecision>
+        {
+            eventLoop.makeSucceededFuture(.allow)
+        }
+
+        func immediateDecision(_ action: SessionAction, client: ClientSessionSnapshot) -> SessionDecision? {
+            .allow
+        }
+
+        func sessionDidEnd(_ end: SessionEnd, client: ClientSessionSnapshot) {}
+    }
+
+    @Test func onlyATraversedConnectWaitsForTheOrigin() {
+        let policy = Self.policy(
+            ImmediatePolicy(), cluster: Self.edge(origins: [UpstreamAddress(host: "127.0.0.1", port: 1)]))
+        #expect(policy.immediateDecision(.connect, client: Self.client()) == nil)
+        #expect(policy.immediateDecision(.play, client: Self.client()) == .allow)
+        #expect(policy.immediateDecision(.connect, client: Self.client(vhost: "other")) == .allow)
+        let untraversed = Self.policy(
+            ImmediatePolicy(),
+            cluster: Self.edge(origins: [UpstreamAddress(host: "127.0.0.1", port: 1)], tokenTraverse: false))
+        #expect(untraversed.immediateDecision(.connect, client: Self.client()) == .allow)
+        // A wrapped policy that must call out leaves every decision to `authorize`.
+        #expect(Self.policy(RecordingPolicy(), cluster: ClusterConfiguration()).immediateDecision(.play, client: Self.client()) == nil)
+    }
+
     @Test func tokenTraverseOffAsksNobody() async throws {
         let (dead, address) = try await Self.listener(closing: true)
         defer { dead.close(promise: nil) }

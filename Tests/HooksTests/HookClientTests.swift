@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Sessions
+import Synchronization
 import Testing
 
 @testable import Hooks
@@ -143,6 +144,31 @@ import Testing
             vhost.enabled = false
             let decision = try await Self.policy(client, group: group, vhost: vhost).authorize(.connect, client: Self.client, on: group.next()).get()
             #expect(decision != .allow)
+        }
+    }
+
+    /// What the settings decide comes without a future (the join's fast path); a deciding hook, never.
+    @Test func immediateDecisionsAreTheSettingsAlone() async throws {
+        try await HookClientTests.withClient { client, group in
+            var vhost = VhostConfiguration(name: "__defaultVhost__")
+            vhost.security = SecurityConfiguration(enabled: true, rules: [SecurityRule(.deny, .publish, .all)])
+            vhost.httpHooks.enabled = true
+            vhost.httpHooks.urls[.onConnect] = ["http://127.0.0.1:1/connect"]
+            let policy = Self.policy(client, group: group, vhost: vhost)
+            #expect(policy.immediateDecision(.connect, client: Self.client) == nil)
+            #expect(policy.immediateDecision(.play, client: Self.client) == .allow)
+            let refused = policy.immediateDecision(.publish, client: Self.client)
+            #expect(refused != nil && refused != .allow)
+            vhost.enabled = false
+            #expect(
+                Self.policy(client, group: group, vhost: vhost).immediateDecision(.play, client: Self.client)
+                    == .deny(reason: "vhost __defaultVhost__ is disabled"))
+            // `decide` answers at once where it can: no loop turn, so the answer is there on return.
+            let answered = Mutex<SessionDecision?>(nil)
+            policy.decide(.play, client: Self.client, on: group.next()) { result in
+                answered.withLock { $0 = try? result.get() }
+            }
+            #expect(answered.withLock { $0 } == .allow)
         }
     }
 
