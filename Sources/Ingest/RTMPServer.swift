@@ -92,19 +92,24 @@ public final class RTMPServer: Sendable {
     }
 
     /// Hands an accepted socket to NIO on the next event loop; the pipeline is built before it registers.
-    /// A bootstrap per connection: the initializer must know the descriptor, and a bootstrap is not
-    /// `Sendable` to share. Its channel options are set in `initialize`, synchronously: the bootstrap
-    /// applies its own through a chain of futures, a few per cent of what a player's join costs.
+    /// The bootstrap runs on that loop, so that it sets the channel up in one go rather than through
+    /// `flatSubmit`'s promise and callbacks. A bootstrap per connection: the initializer must know the
+    /// descriptor, and a bootstrap is not `Sendable` to share. Its channel options are set in `initialize`,
+    /// synchronously: the bootstrap applies its own through a chain of futures, a few per cent of what a
+    /// player's join costs.
     private func adopt(_ descriptor: CInt) {
-        ClientBootstrap(group: group)
-            .channelInitializer { [self] channel in initialize(channel, descriptor: descriptor) }
-            .withConnectedSocket(descriptor)
-            .whenFailure { [logger] error in
-                // NIO closed the socket. A refused connection ends here too, already counted and logged.
-                if !(error is ConnectionRefused) {
-                    logger.warning("RTMP connection not set up", metadata: ["error": "\(error)"])
+        let loop = group.next()
+        loop.execute { [self] in
+            ClientBootstrap(group: loop)
+                .channelInitializer { [self] channel in initialize(channel, descriptor: descriptor) }
+                .withConnectedSocket(descriptor)
+                .whenFailure { [logger] error in
+                    // NIO closed the socket. A refused connection ends here too, already counted and logged.
+                    if !(error is ConnectionRefused) {
+                        logger.warning("RTMP connection not set up", metadata: ["error": "\(error)"])
+                    }
                 }
-            }
+        }
     }
 
     /// Stops accepting, then closes every connection (publishers unpublish, players get EOF).
