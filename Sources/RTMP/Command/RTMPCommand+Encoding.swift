@@ -2,6 +2,9 @@ public import Media
 import NIOCore
 
 extension RTMPCommand {
+    /// The payload capacity a command message starts with.
+    static let typicalEncodedSize = 256
+
     /// The AMF0 values of the command body: name, transaction id, then the arguments.
     public var amf0Values: [AMF0Value] {
         var values: [AMF0Value] = [.string(name), .number(transactionID)]
@@ -46,7 +49,9 @@ extension RTMPCommand {
     ///   - streamID: 0 for NetConnection commands, the stream's id for NetStream ones.
     ///   - timestamp: usually 0.
     public func message(streamID: UInt32 = 0, timestamp: UInt32 = 0) -> RTMPMessage {
-        var payload = ByteBuffer()
+        // Sized for a typical command (an onStatus is about 150 bytes): grown from empty, the buffer was
+        // reallocated four or five times per message.
+        var payload = ByteBufferAllocator().buffer(capacity: Self.typicalEncodedSize)
         payload.writeAMF0Values(amf0Values)
         return RTMPMessage(type: .amf0Command, streamID: streamID, timestamp: timestamp, payload: payload)
     }

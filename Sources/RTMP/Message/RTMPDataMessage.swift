@@ -54,7 +54,7 @@ public struct RTMPDataMessage: Sendable, Hashable {
         timestamp: UInt32 = 0,
         chunkStreamID: UInt32 = RTMPChunkStreamID.command
     ) -> RTMPMessage {
-        var payload = ByteBuffer()
+        var payload = ByteBufferAllocator().buffer(capacity: RTMPCommand.typicalEncodedSize)
         payload.writeAMF0Value(.string(handler))
         payload.writeAMF0Values(values)
         return RTMPMessage(
