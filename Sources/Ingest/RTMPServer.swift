@@ -133,8 +133,8 @@ public final class RTMPServer: Sendable {
             limits.hit(.maxConnectionsPerIP, value: connectionsPerIP.limit, peer: ip)
             return channel.eventLoop.makeFailedFuture(ConnectionRefused())
         }
-        channel.closeFuture.whenComplete { [connectionsPerIP] _ in connectionsPerIP.release(ip) }
         guard let session = clients.register(ClientInfo(kind: .rtmpConnection, ip: ip), kick: kick) else {
+            connectionsPerIP.release(ip)
             Counter(label: MetricLabel.refusedClients, dimensions: [("reason", "max_connections")]).increment()
             LimitReporter.count(.maxConnections)
             state.withLockedValue { $0.refusedSinceLog += 1 }
@@ -145,7 +145,9 @@ public final class RTMPServer: Sendable {
             state.connections[ObjectIdentifier(channel)] = channel
             return state.settings
         }
-        channel.closeFuture.whenComplete { [state] _ in
+        // One callback for all of it: each costs an allocation per connection.
+        channel.closeFuture.whenComplete { [state, connectionsPerIP] _ in
+            connectionsPerIP.release(ip)
             _ = state.withLockedValue { $0.connections.removeValue(forKey: ObjectIdentifier(channel)) }
             // The handler normally ends it first (after reporting on_close); this is the safety net.
             session.end()

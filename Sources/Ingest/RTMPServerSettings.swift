@@ -64,6 +64,7 @@ public struct RTMPServerSettings: Sendable {
 
     /// The name a stream is registered under: the configured vhost, or the default one.
     public func resolvedVhostName(_ name: String) -> String {
-        vhosts[name] != nil ? name : Self.defaultVhostName
+        // A key lookup: `vhosts[name] != nil` copies the vhost's settings out only to drop them.
+        vhosts.index(forKey: name) != nil ? name : Self.defaultVhostName
     }
 }

@@ -77,7 +77,8 @@ public enum RTMPControlMessage: Sendable, Hashable {
 
     /// Encodes the message on chunk stream 2, message stream 0 (RTMP 1.0 §5.4, §6.2).
     public func message(timestamp: UInt32 = 0) -> RTMPMessage {
-        var payload = ByteBuffer()
+        // Every control payload fits (at most 10 bytes); an empty buffer would be copied on the first write.
+        var payload = ByteBufferAllocator().buffer(capacity: 16)
         switch self {
         case .setChunkSize(let size): payload.writeInteger(size & 0x7FFF_FFFF)
         case .abort(let chunkStreamID): payload.writeInteger(chunkStreamID)
