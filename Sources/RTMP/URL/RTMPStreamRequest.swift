@@ -70,15 +70,15 @@ public struct RTMPStreamRequest: Sendable, Hashable {
     /// - Throws: `.missingStreamName` when neither the name nor the app gives a stream.
     public init(target: RTMPConnectTarget, streamName: String) throws(RTMPURLError) {
         let (namePath, nameQuery) = Self.splitQuery(Substring(streamName))
-        var appSegments = Self.segments(target.appPath)
+        var appSegments = target.appSegments
         var nameSegments = Self.segments(namePath)
         var stream = nameSegments.popLast() ?? ""
         appSegments += nameSegments
         if stream.isEmpty, appSegments.count > 1 { stream = appSegments.removeLast() }
         guard !stream.isEmpty else { throw RTMPURLError.missingStreamName.with(input: streamName) }
 
-        let appItems = RTMPQueryItem.parse(target.appQuery)
-        let nameItems = RTMPQueryItem.parse(nameQuery)
+        let appItems = target.appItems
+        let nameItems = nameQuery.isEmpty ? [] : RTMPQueryItem.parse(nameQuery)
         self.tcUrl = target.tcUrl
         self.scheme = target.authority.scheme
         self.host = target.authority.host
@@ -119,12 +119,24 @@ public struct RTMPStreamRequest: Sendable, Hashable {
 
     /// Path segments without whitespace, empty segments and `_definst_`.
     static func segments(_ path: Substring) -> [String] {
-        path.utf8.split(separator: UInt8(ascii: "/")).map { bytes in
-            let segment = Substring(bytes)
-            // Printable ASCII, nearly every name, needs no look-up of Unicode properties per scalar.
-            if segment.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) { return String(segment) }
-            return String(segment.unicodeScalars.filter { !$0.properties.isWhitespace && $0.value >= 0x20 })
-        }.filter { !$0.isEmpty && $0 != "_definst_" }
+        // One pass, one array: a split, a map and a filter were 4 % of a player's join.
+        var segments: [String] = []
+        let bytes = path.utf8
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
+            if start < end {
+                let segment = Substring(bytes[start..<end])
+                // Printable ASCII, nearly every name, needs no look-up of Unicode properties per scalar.
+                let cleaned =
+                    segment.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+                    ? String(segment)
+                    : String(segment.unicodeScalars.filter { !$0.properties.isWhitespace && $0.value >= 0x20 })
+                if !cleaned.isEmpty, cleaned != "_definst_" { segments.append(cleaned) }
+            }
+            start = end < bytes.endIndex ? bytes.index(after: end) : end
+        }
+        return segments
     }
 
     private static func vhost(in itemLists: [[RTMPQueryItem]]) -> String? {
@@ -148,6 +160,9 @@ public struct RTMPConnectTarget: Sendable, Hashable {
     let authority: RTMPURLAuthority
     let appPath: Substring
     let appQuery: Substring
+    /// The app path's segments and the app query's items, which every `publish` and `play` starts from.
+    let appSegments: [String]
+    let appItems: [RTMPQueryItem]
 
     /// - Throws: `RTMPURLError` for a tcUrl that is not an RTMP URL with a host.
     public init(tcUrl: String, connectApp: String? = nil) throws(RTMPURLError) {
@@ -166,5 +181,7 @@ public struct RTMPConnectTarget: Sendable, Hashable {
         self.authority = authority
         self.appPath = appPath
         self.appQuery = appQuery
+        self.appSegments = RTMPStreamRequest.segments(appPath)
+        self.appItems = appQuery.isEmpty ? [] : RTMPQueryItem.parse(appQuery)
     }
 }
