@@ -174,7 +174,12 @@ final class RTMPSessionHandler: ChannelInboundHandler {
         for action in actions {
             switch action {
             case .send(let messages):
-                for message in messages { context.write(wrapOutboundOut(.message(message)), promise: nil) }
+                // Replies come in groups (connect's four, play's five): one pipeline write and one buffer each.
+                if messages.count == 1 {
+                    context.write(wrapOutboundOut(.message(messages[0])), promise: nil)
+                } else if !messages.isEmpty {
+                    context.write(wrapOutboundOut(.messages(messages)), promise: nil)
+                }
             case .requestConnect(let connect, let target):
                 requestConnect(connect, target: target, context: context)
             case .requestPublish(let request, let streamID):

@@ -4,6 +4,8 @@ public import NIOCore
 /// are already chunked (shared media), which go to the socket untouched.
 public enum RTMPOutbound: Sendable {
     case message(RTMPMessage)
+    /// Messages chunked back to back into one buffer: a session's replies, one pipeline write for all.
+    case messages([RTMPMessage])
     case chunks(ByteBuffer)
 }
 
@@ -25,6 +27,16 @@ public final class RTMPOutboundHandler: ChannelOutboundHandler {
             var buffer = context.channel.allocator.buffer(capacity: message.payload.readableBytes + 32)
             do {
                 try encoder.encode(data: message, out: &buffer)
+                context.write(wrapOutboundOut(buffer), promise: promise)
+            } catch {
+                promise?.fail(error)
+                context.fireErrorCaught(error)
+            }
+        case .messages(let messages):
+            let size = messages.reduce(0) { $0 + $1.payload.readableBytes + 32 }
+            var buffer = context.channel.allocator.buffer(capacity: size)
+            do {
+                for message in messages { try encoder.encode(data: message, out: &buffer) }
                 context.write(wrapOutboundOut(buffer), promise: promise)
             } catch {
                 promise?.fail(error)
