@@ -73,18 +73,8 @@ import Testing
         }
     }
 
-    /// Runs `body`, then lets the writers' last hops run and shuts the loop down (which drops the timers
-    /// left), also when `body` throws: a testing loop must not be freed with tasks pending.
     func withLoop(_ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch {
-            await loop.shutdownGracefully()
-            throw error
-        }
-        try await settle()
-        await loop.run()
-        await loop.shutdownGracefully()
+        try await loop.runTest(body, settle: settle)
     }
 
     func text(_ path: String) -> String { String(decoding: folder.read(path) ?? [], as: UTF8.self) }

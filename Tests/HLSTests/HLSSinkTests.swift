@@ -60,18 +60,8 @@ import Testing
         try await Task.sleep(for: .milliseconds(50))
     }
 
-    /// Runs `body`, then lets the writers' last hops run and shuts the loop down (which drops the timers
-    /// left), also when `body` throws: a testing loop must not be freed with tasks pending.
     func withLoop(_ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch {
-            await loop.shutdownGracefully()
-            throw error
-        }
-        try await waitForWriters()
-        await loop.run()
-        await loop.shutdownGracefully()
+        try await loop.runTest(body, settle: waitForWriters)
     }
 
     func playlist() -> String { String(decoding: folder.read("live/cam.m3u8") ?? [], as: UTF8.self) }

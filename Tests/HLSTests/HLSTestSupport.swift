@@ -1,6 +1,7 @@
 import Foundation
 import Media
 import NIOCore
+import NIOEmbedded
 
 /// The packets of `samples/sample.flv` as a publisher sends them, or `nil` when the file is absent.
 func samplePackets() throws -> [MediaPacket]? {
@@ -37,5 +38,22 @@ final class TemporaryFolder {
 
     deinit {
         try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+extension NIOAsyncTestingEventLoop {
+    /// Runs a test's `body`, then `settle` (until the segment writers are through), the hops the writers
+    /// left, and shuts the loop down (dropping the timers left), also when `body` throws: a testing loop
+    /// must not be freed with tasks pending.
+    func runTest(_ body: () async throws -> Void, settle: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            await shutdownGracefully()
+            throw error
+        }
+        try await settle()
+        await run()
+        await shutdownGracefully()
     }
 }
