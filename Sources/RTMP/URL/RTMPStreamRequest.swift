@@ -158,8 +158,6 @@ public struct RTMPConnectTarget: Sendable, Hashable {
     /// The tcUrl as the client sent it.
     public let tcUrl: String
     let authority: RTMPURLAuthority
-    let appPath: Substring
-    let appQuery: Substring
     /// The app path's segments and the app query's items, which every `publish` and `play` starts from.
     let appSegments: [String]
     let appItems: [RTMPQueryItem]
@@ -171,17 +169,17 @@ public struct RTMPConnectTarget: Sendable, Hashable {
         let path =
             authority.path.utf8.contains(UInt8(ascii: "."))
             ? Substring(String(authority.path).replacing("...vhost...", with: "?vhost=")) : authority.path
-        var (appPath, appQuery) = RTMPStreamRequest.splitQuery(path)
+        let (appPath, pathQuery) = RTMPStreamRequest.splitQuery(path)
+        var appQuery = pathQuery
+        var appSegments = RTMPStreamRequest.segments(appPath)
         if let connectApp {
             let (connectPath, connectQuery) = RTMPStreamRequest.splitQuery(Substring(connectApp))
-            if RTMPStreamRequest.segments(appPath).isEmpty { appPath = connectPath }
+            if appSegments.isEmpty { appSegments = RTMPStreamRequest.segments(connectPath) }
             if appQuery.isEmpty { appQuery = connectQuery }
         }
         self.tcUrl = tcUrl
         self.authority = authority
-        self.appPath = appPath
-        self.appQuery = appQuery
-        self.appSegments = RTMPStreamRequest.segments(appPath)
+        self.appSegments = appSegments
         self.appItems = appQuery.isEmpty ? [] : RTMPQueryItem.parse(appQuery)
     }
 }
