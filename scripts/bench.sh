@@ -16,9 +16,12 @@
 #                        [--repeat N] [--out FILE] [--readme]
 #   --short    one count (200 players), 10 s, samples/sample.flv only: under 2 minutes; run by CI.
 #   --repeat   run the RTMP runs (headwater, nginx-rtmp, headwater with min_latency on) N times, alternated
-#              (default 1), and report each by its run with the median CPU per Gbit. Two runs of the same
-#              build on a shared machine can differ by a fifth, nginx-rtmp's as much as headwater's; one
-#              pair is one draw of that noise.
+#              (default 1), and report each by its run with the median CPU per Gbit. The ratios are taken
+#              pair by pair, each headwater run against the nginx-rtmp run right after it, and the median of
+#              the N pair ratios is reported (each pair's are listed under the table): the two servers'
+#              median runs may come from minutes apart, and a shared machine's speed can drift by half
+#              within a set. Two runs of the same build can differ by a fifth, nginx-rtmp's as much as
+#              headwater's; one pair is one draw of that noise.
 #   --max-rate players started per second at most (default 600): the ramp takes a quarter of the run or
 #              longer. Joining costs a handshake and a GOP of burst each, and 12,000 players ramped in 7 s
 #              measure the join storm, not the steady state.
@@ -269,7 +272,15 @@ note_run() {
     row "$1" "" "" "" "$2"
     echo "bench.sh:   $1: $(shown "$last_cpu") CPU-s per Gbit, steady $(shown "$last_steady")" >&2
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "na" && b != "na" && b > 0) printf "%.2f", a / b; else print "na" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "na" && b != "na" && b > 0) printf "%.5f", a / b; else print "na" }'; }
+# median ratio... -> the median of the ratios that are not "na" (the mean of the two middle ones of an even
+# count), shown to two decimals
+median() {
+    printf '%s\n' "$@" | grep -v '^na$' | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR == 0) print "na"; else printf "%.2f", (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2 }'
+}
+# pairs ratio... -> the ratios to two decimals, comma separated, in run order
+pairs() { printf '%s\n' "$@" | awk '{ printf "%s%s", (NR > 1 ? ", " : ""), ($1 == "na" ? "na" : sprintf("%.2f", $1)) }'; }
 shown() { awk -v v="$1" 'BEGIN { if (v == "na") print v; else printf "%.3f", v }'; }
 
 # The streams: H.264 + AAC, 25 fps, a keyframe every 2 s, looped by the tool with continuous timestamps.
@@ -295,6 +306,7 @@ kbps_of() { ffprobe -v error -show_entries format=bit_rate -of default=nw=1:nk=1
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=()
 skipped=()
+pair_notes=()
 for file in "${streams[@]}"; do
     kbps=$(kbps_of "$file")
     for count in $players; do
@@ -314,6 +326,10 @@ for file in "${streams[@]}"; do
         hw_runs=()
         ng_runs=()
         lowlat_runs=()
+        # Ratios of each repetition's runs to its nginx-rtmp run: CPU, steady CPU and RSS, for headwater
+        # and for min_latency on.
+        hw_cpu_ratios=(); hw_steady_ratios=(); hw_rss_ratios=()
+        lowlat_cpu_ratios=(); lowlat_steady_ratios=(); lowlat_rss_ratios=()
         for ((run = 0; run < repeat; run++)); do
             port=$(free_port)
             start_headwater hw "$port" "$capacity" ""
@@ -322,6 +338,7 @@ for file in "${streams[@]}"; do
                 "$file" "$count")")
             stop "$server"
             note_run "run $((run + 1))/$repeat headwater" "${hw_runs[-1]}"
+            hw_cpu=$last_cpu; hw_steady=$last_steady; hw_rss=$last_rss
 
             port=$(free_port)
             start_nginx "$port" "$capacity"
@@ -330,6 +347,10 @@ for file in "${streams[@]}"; do
                 "$file" "$count")")
             stop "$server"
             note_run "run $((run + 1))/$repeat nginx-rtmp" "${ng_runs[-1]}"
+            ng_cpu=$last_cpu; ng_steady=$last_steady; ng_rss=$last_rss
+            hw_cpu_ratios+=("$(ratio "$hw_cpu" "$ng_cpu")")
+            hw_steady_ratios+=("$(ratio "$hw_steady" "$ng_steady")")
+            hw_rss_ratios+=("$(ratio "$hw_rss" "$ng_rss")")
 
             # The same without merged writes (every batch flushed).
             port=$(free_port)
@@ -339,21 +360,29 @@ for file in "${streams[@]}"; do
                 "rtmp://127.0.0.1:$port/live/s" "$file" "$count")")
             stop "$server"
             note_run "run $((run + 1))/$repeat min_latency on" "${lowlat_runs[-1]}"
+            lowlat_cpu_ratios+=("$(ratio "$last_cpu" "$ng_cpu")")
+            lowlat_steady_ratios+=("$(ratio "$last_steady" "$ng_steady")")
+            lowlat_rss_ratios+=("$(ratio "$last_rss" "$ng_rss")")
+            echo "bench.sh:   run $((run + 1))/$repeat CPU ratios: headwater $(pairs "${hw_cpu_ratios[-1]}")," \
+                "min_latency on $(pairs "${lowlat_cpu_ratios[-1]}")" >&2
         done
+        if [ "$repeat" -gt 1 ]; then
+            pair_notes+=("$kbps kbps, $count players: headwater $(pairs "${hw_cpu_ratios[@]}") (steady" \
+                "$(pairs "${hw_steady_ratios[@]}")); min_latency on $(pairs "${lowlat_cpu_ratios[@]}") (steady" \
+                "$(pairs "${lowlat_steady_ratios[@]}")).")
+        fi
         hw=$(median_run "${hw_runs[@]}")
         ng=$(median_run "${ng_runs[@]}")
         m=$(median_run "${lowlat_runs[@]}")
 
         row nginx-rtmp RTMP "$kbps" "$count" "$ng"
-        ng_row=$last_row; ng_cpu=$last_cpu; ng_steady=$last_steady; ng_rss=$last_rss
-        row headwater RTMP "$kbps" "$count" "$hw"
-        row headwater RTMP "$kbps" "$count" "$hw" "$(ratio "$last_cpu" "$ng_cpu")" \
-            "$(ratio "$last_steady" "$ng_steady")" "$(ratio "$last_rss" "$ng_rss")"
+        ng_row=$last_row
+        row headwater RTMP "$kbps" "$count" "$hw" "$(median "${hw_cpu_ratios[@]}")" \
+            "$(median "${hw_steady_ratios[@]}")" "$(median "${hw_rss_ratios[@]}")"
         rows+=("$last_row" "$ng_row")
 
-        row headwater "RTMP, min_latency on" "$kbps" "$count" "$m"
-        row headwater "RTMP, min_latency on" "$kbps" "$count" "$m" "$(ratio "$last_cpu" "$ng_cpu")" \
-            "$(ratio "$last_steady" "$ng_steady")" "$(ratio "$last_rss" "$ng_rss")"
+        row headwater "RTMP, min_latency on" "$kbps" "$count" "$m" "$(median "${lowlat_cpu_ratios[@]}")" \
+            "$(median "${lowlat_steady_ratios[@]}")" "$(median "${lowlat_rss_ratios[@]}")"
         rows+=("$last_row")
 
         port=$(free_port)
@@ -391,11 +420,12 @@ cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
         "quarter, at most $max_rate a second) of a stream the tool publishes itself; $pinning; logs at warn."
     echo "CPU is the serving process's (the edge's for the edge hop) over the whole run, joins included;" \
         "steady CPU is over the run from 2 s after the ramp to 1 s before its end, per Gbit delivered in that" \
-        "window; RSS is its peak minus its idle size; the ratios are headwater/nginx-rtmp of the two runs" \
-        "just before."
+        "window; RSS is its peak minus its idle size; the ratios are headwater/nginx-rtmp of runs made back to" \
+        "back."
     [ "$repeat" -gt 1 ] && echo "The three RTMP rows (headwater, nginx-rtmp, min_latency on) are each the run" \
-        "with the median CPU per Gbit of $repeat, their runs alternated; HTTP-FLV and the edge hop are one run" \
-        "each."
+        "with the median CPU per Gbit of $repeat, their runs alternated; their ratios are the median of the" \
+        "$repeat pairs' ratios (each headwater run against the nginx-rtmp run right after it), listed below the" \
+        "table. HTTP-FLV and the edge hop are one run each."
     [ ${#skipped[@]} -gt 0 ] && echo "Skipped: ${skipped[*]}."
     echo
     echo "| server | protocol | stream kbps | players | connected | failed | delivered Mbps | CPU s per Gbit |" \
@@ -403,6 +433,12 @@ cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
         "RSS ratio |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for r in "${rows[@]}"; do echo "$r"; done
+    if [ ${#pair_notes[@]} -gt 0 ]; then
+        echo
+        echo "CPU ratios of each pair, in run order:"
+        echo
+        for n in "${pair_notes[@]}"; do echo "- $n"; done
+    fi
 } >"$work/result.md"
 
 cat "$work/result.md"
