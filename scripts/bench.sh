@@ -367,9 +367,10 @@ for file in "${streams[@]}"; do
                 "min_latency on $(pairs "${lowlat_cpu_ratios[-1]}")" >&2
         done
         if [ "$repeat" -gt 1 ]; then
-            pair_notes+=("$kbps kbps, $count players: headwater $(pairs "${hw_cpu_ratios[@]}") (steady" \
-                "$(pairs "${hw_steady_ratios[@]}")); min_latency on $(pairs "${lowlat_cpu_ratios[@]}") (steady" \
-                "$(pairs "${lowlat_steady_ratios[@]}")).")
+            note="$kbps kbps, $count players: headwater $(pairs "${hw_cpu_ratios[@]}")"
+            note+=" (steady $(pairs "${hw_steady_ratios[@]}")); min_latency on $(pairs "${lowlat_cpu_ratios[@]}")"
+            note+=" (steady $(pairs "${lowlat_steady_ratios[@]}"))."
+            pair_notes+=("$note")
         fi
         hw=$(median_run "${hw_runs[@]}")
         ng=$(median_run "${ng_runs[@]}")

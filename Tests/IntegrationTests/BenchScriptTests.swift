@@ -62,6 +62,10 @@ struct BenchScriptTests {
         #expect(rows.first.map { $0[12...14].allSatisfy { Double($0) != nil } } == true, "\(table)")
         let pairs = Self.headwaterPairRatios(in: table)
         #expect(pairs.count == 2, "two pairs' CPU ratios listed: \(table)")
+        // One line per row, the steady ratios and min_latency on's on it too.
+        #expect(
+            table.split(separator: "\n").contains { $0.hasPrefix("- ") && $0.contains("min_latency on ") && $0.hasSuffix(").") },
+            "\(table)")
         if pairs.count == 2, let ratio = Double(rows[0][12]) {
             let median = (pairs[0] + pairs[1]) / 2
             #expect(abs(ratio - median) < 0.011, "CPU ratio \(ratio) against the pairs' \(pairs)")
