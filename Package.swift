@@ -85,10 +85,11 @@ let package = Package(
         .target(
             name: "Sessions",
             dependencies: [
-                "Live",
+                "Live", "CSocketShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: upcoming
@@ -108,7 +109,7 @@ let package = Package(
         .target(
             name: "Ingest",
             dependencies: [
-                "RTMP", "Live", "Media", "Sessions", "CSocketShim",
+                "RTMP", "Live", "Media", "Sessions",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

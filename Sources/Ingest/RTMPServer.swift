@@ -15,7 +15,7 @@ public import Sessions
 public final class RTMPServer: Sendable {
     private struct State {
         var settings: RTMPServerSettings
-        var listeners: [RTMPListener] = []
+        var listeners: [ConnectionListener] = []
         var connections: [ObjectIdentifier: any Channel] = [:]
         var refusedSinceLog = 0
         var lastRefusalLog: NIODeadline = .distantPast
@@ -79,8 +79,8 @@ public final class RTMPServer: Sendable {
     public func start(listening addresses: [(host: String, port: Int)]) async throws {
         for address in addresses {
             do {
-                let listener = try RTMPListener(
-                    host: address.host, port: address.port, sendBufferSize: Self.socketSendBuffer)
+                let listener = try ConnectionListener(
+                    name: "RTMP", host: address.host, port: address.port, sendBufferSize: Self.socketSendBuffer)
                 state.withLockedValue { $0.listeners.append(listener) }
                 listener.start(logger: logger) { [self] descriptor in adopt(descriptor) }
                 logger.info("RTMP listening", metadata: ["address": "\(listener.localAddress)"])

@@ -1,6 +1,7 @@
 import Live
 import Logging
 import NIOCore
+import Sessions
 import RTMP
 
 /// What the session takes from its vhost: the stream's key and the socket's settings.

@@ -10,7 +10,7 @@ import Testing
 
 @testable import Ingest
 
-/// `RTMPListener` and `ClientTrafficHandler.send` on real loopback sockets: the server's own accept, and
+/// `ConnectionListener` and `ClientTrafficHandler.send` on real loopback sockets: the server's own accept, and
 /// bytes put straight on the socket that never overtake or get overtaken by NIO's writes.
 @Suite("Direct sends on accepted sockets", .timeLimit(.minutes(1)))
 struct DirectSendTests {
@@ -18,7 +18,7 @@ struct DirectSendTests {
         "the listener binds port 0, hands over non-blocking, close-on-exec sockets with its send buffer, and refuses connections once closed"
     )
     func listenerAcceptsAndCloses() async throws {
-        let listener = try RTMPListener(host: "127.0.0.1", port: 0, sendBufferSize: 96 << 10)
+        let listener = try ConnectionListener(name: "RTMP", host: "127.0.0.1", port: 0, sendBufferSize: 96 << 10)
         let port = try #require(listener.localAddress.port)
         #expect(port > 0)
         let accepted = NIOLockedValueBox<[CInt]>([])
@@ -44,10 +44,10 @@ struct DirectSendTests {
 
     @Test("a second listener on a bound port fails with the call and the reason")
     func bindConflict() async throws {
-        let listener = try RTMPListener(host: "127.0.0.1", port: 0)
+        let listener = try ConnectionListener(name: "RTMP", host: "127.0.0.1", port: 0)
         let port = try #require(listener.localAddress.port)
         do {
-            _ = try RTMPListener(host: "127.0.0.1", port: port)
+            _ = try ConnectionListener(name: "RTMP", host: "127.0.0.1", port: port)
             Issue.record("bound twice")
         } catch {
             #expect("\(error)".contains("bind"), "\(error)")
@@ -167,11 +167,11 @@ struct DirectSendTests {
     }
 }
 
-/// A connection the server side accepted with `RTMPListener` and NIO adopted with a
+/// A connection the server side accepted with `ConnectionListener` and NIO adopted with a
 /// `ClientTrafficHandler` that knows its descriptor, as `RTMPServer` builds it.
 private struct AdoptedConnection {
     let group: MultiThreadedEventLoopGroup
-    let listener: RTMPListener
+    let listener: ConnectionListener
     let channel: any Channel
     let client: LoopbackClient
     let traffic: ClientTraffic
@@ -179,7 +179,7 @@ private struct AdoptedConnection {
 
     static func make() async throws -> AdoptedConnection {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let listener = try RTMPListener(host: "127.0.0.1", port: 0)
+        let listener = try ConnectionListener(name: "RTMP", host: "127.0.0.1", port: 0)
         let accepted = NIOLockedValueBox<CInt?>(nil)
         listener.start(logger: Logger(label: "test")) { descriptor in accepted.withLockedValue { $0 = descriptor } }
         // Small buffers, so the socket fills after a few batches.

@@ -2,25 +2,27 @@
 import Glibc
 #endif
 import CSocketShim
-import Logging
-import NIOCore
+public import Logging
+public import NIOCore
 import NIOPosix
 import Synchronization
 
-/// A listening socket the RTMP server accepts on itself, so that it knows each connection's descriptor
-/// (NIO's `ServerBootstrap` keeps it private): a player's bytes can then go straight to its socket
-/// (`ClientTrafficHandler.send`). Each accepted socket is handed to NIO at once with
+/// A listening socket a server (RTMP, HTTP) accepts on itself, so that it knows each connection's
+/// descriptor (NIO's `ServerBootstrap` keeps it private): a player's bytes can then go straight to its
+/// socket (`ClientTrafficHandler.send`). Each accepted socket is handed to NIO at once with
 /// `ClientBootstrap.withConnectedSocket`, which gives it an event loop as `ServerBootstrap` would.
 ///
 /// One thread per listener blocks in `accept4`, two system calls fewer per connection than waiting in
 /// `poll` and draining the queue until `EAGAIN`; `close` wakes it with `shutdown`, after which Linux
 /// fails the blocked call. A full descriptor table (`EMFILE`) pauses accepting briefly instead of
 /// spinning, and leaves the connections queued.
-final class RTMPListener: Sendable {
+public final class ConnectionListener: Sendable {
     /// The pause after an accept error such as a full descriptor table.
     static let errorPause: UInt32 = 100_000
 
-    let localAddress: SocketAddress
+    public let localAddress: SocketAddress
+    /// Names the server in log lines ("RTMP", "HTTP").
+    private let name: String
     private let descriptor: CInt
     private let thread: NIOThreadPool
     private let stopping = Atomic<Bool>(false)
@@ -28,9 +30,11 @@ final class RTMPListener: Sendable {
     /// Binds and listens on `host:port` (port 0: any free port); throws NIO's `IOError` with the call
     /// that failed and its errno (`bind`: address already in use, for example).
     ///
-    /// - Parameter sendBufferSize: SO_SNDBUF for every accepted socket, which inherits it from the
-    ///   listener (`nil`: the kernel's autotuning).
-    init(host: String, port: Int, backlog: Int32 = 1024, sendBufferSize: Int? = nil) throws {
+    /// - Parameters:
+    ///   - name: Names the server in log lines ("RTMP", "HTTP").
+    ///   - sendBufferSize: SO_SNDBUF for every accepted socket, which inherits it from the listener
+    ///     (`nil`: the kernel's autotuning).
+    public init(name: String, host: String, port: Int, backlog: Int32 = 1024, sendBufferSize: Int? = nil) throws {
         let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
         let family = address.protocol.rawValue
         // Blocking: the accept thread waits in accept4 itself.
@@ -58,12 +62,13 @@ final class RTMPListener: Sendable {
             Glibc.close(descriptor)
             throw error
         }
+        self.name = name
         self.descriptor = descriptor
         self.thread = NIOThreadPool(numberOfThreads: 1)
     }
 
     /// Starts accepting; `accepted` gets each new socket (non-blocking, close-on-exec) and owns it.
-    func start(logger: Logger, accepted: @escaping @Sendable (CInt) -> Void) {
+    public func start(logger: Logger, accepted: @escaping @Sendable (CInt) -> Void) {
         thread.start()
         thread.submit { [self] state in
             guard case .active = state else { return }
@@ -71,9 +76,10 @@ final class RTMPListener: Sendable {
         }
     }
 
-    /// Stops accepting and closes the listening socket; connections already handed over stay.
-    func close() async {
-        stopping.store(true, ordering: .releasing)
+    /// Stops accepting and closes the listening socket; connections already handed over stay. Only the
+    /// first call acts: a second close of the descriptor could close another file that reused its number.
+    public func close() async {
+        guard !stopping.exchange(true, ordering: .acquiringAndReleasing) else { return }
         // Fails a blocked accept4 with EINVAL, and every later one at once.
         _ = shutdown(descriptor, Int32(SHUT_RDWR))
         try? await thread.shutdownGracefully()
@@ -97,7 +103,7 @@ final class RTMPListener: Sendable {
             if now - lastErrorLog >= .seconds(1) {
                 lastErrorLog = now
                 logger.error(
-                    "RTMP accept failed; pausing before the next",
+                    "\(name) accept failed; pausing before the next",
                     metadata: ["error": "\(IOError(errnoCode: code, reason: "accept"))"])
             }
             usleep(Self.errorPause)

@@ -1,8 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import NIOCore
-import Sessions
+public import NIOCore
 
 /// Counts a connection's raw bytes into its `ClientTraffic`: received per read batch
 /// (`channelReadComplete`), sent per flush through NIO, so the shared atomics are touched once per batch,
@@ -18,13 +17,15 @@ import Sessions
 /// of a flush's cost in user space. Order is kept by sending directly only while NIO holds none of this
 /// connection's writes; whatever the socket does not take at once goes to NIO, and direct sends wait
 /// until NIO has written it.
-final class ClientTrafficHandler: ChannelDuplexHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-    typealias OutboundIn = IOData
-    typealias OutboundOut = IOData
+public final class ClientTrafficHandler: ChannelDuplexHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias InboundOut = ByteBuffer
+    public typealias OutboundIn = IOData
+    public typealias OutboundOut = IOData
 
-    private let traffic: ClientTraffic
+    /// Where the counts go; `nil` until a client is known (an HTTP connection's first live request),
+    /// and bytes before that are not counted.
+    private var traffic: ClientTraffic?
     /// The connection's socket, valid while the channel is active (NIO closes it on this loop, before
     /// `channelInactive`); `nil` when NIO accepted the connection, and then every byte goes through NIO.
     private let descriptor: CInt?
@@ -48,72 +49,84 @@ final class ClientTrafficHandler: ChannelDuplexHandler {
     /// Bytes `flushSent` counted and did not yet add to `traffic`, below `trafficStep`.
     private var unpublishedSent = 0
     /// The most sent bytes a player's count in `traffic` lags behind (a quarter of a second at 500 kbit/s).
-    static let trafficStep = 16 << 10
+    public static let trafficStep = 16 << 10
     /// Bytes `send` put on the socket (logged when a player stops, so the direct path is seen working).
-    private(set) var directBytes = 0
+    public private(set) var directBytes = 0
 
-    init(traffic: ClientTraffic, descriptor: CInt? = nil) {
+    /// - Parameters:
+    ///   - traffic: Where the counts go (`nil`: nowhere until `count(into:)`).
+    ///   - descriptor: The connection's socket when the server accepted it itself; enables `send`'s direct path.
+    public init(traffic: ClientTraffic?, descriptor: CInt? = nil) {
         self.traffic = traffic
         self.descriptor = descriptor
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    /// Counts this connection's bytes from now on into `traffic`; those before are dropped.
+    public func count(into traffic: ClientTraffic) {
+        received = 0
+        written = 0
+        sentSinceFlush = 0
+        unpublishedSent = 0
+        self.traffic = traffic
+    }
+
+    public func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         // The server adds it before the channel registers; `channelActive` follows then.
         isOpen = context.channel.isActive
     }
 
-    func channelActive(context: ChannelHandlerContext) {
+    public func channelActive(context: ChannelHandlerContext) {
         isOpen = true
         context.fireChannelActive()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    public func channelInactive(context: ChannelHandlerContext) {
         isOpen = false
         context.fireChannelInactive()
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    public func errorCaught(context: ChannelHandlerContext, error: any Error) {
         isOpen = false
         context.fireErrorCaught(error)
     }
 
-    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+    public func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
         isOpen = false
         context.close(mode: mode, promise: promise)
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         received += unwrapInboundIn(data).readableBytes
         context.fireChannelRead(data)
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
+    public func channelReadComplete(context: ChannelHandlerContext) {
         if received > 0 {
-            traffic.add(received: received)
+            traffic?.add(received: received)
             received = 0
         }
         context.fireChannelReadComplete()
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         written += unwrapOutboundIn(data).readableBytes
         writeToNIO(context: context, data, promise: promise)
     }
 
-    func flush(context: ChannelHandlerContext) {
+    public func flush(context: ChannelHandlerContext) {
         if written + unpublishedSent > 0 {
-            traffic.add(sent: written + unpublishedSent)
+            traffic?.add(sent: written + unpublishedSent)
             written = 0
             unpublishedSent = 0
         }
         context.flush()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
-        if received > 0 { traffic.add(received: received) }
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        if received > 0 { traffic?.add(received: received) }
         let sent = written + sentSinceFlush + unpublishedSent
-        if sent > 0 { traffic.add(sent: sent) }
+        if sent > 0 { traffic?.add(sent: sent) }
         received = 0
         written = 0
         sentSinceFlush = 0
@@ -125,7 +138,7 @@ final class ClientTrafficHandler: ChannelDuplexHandler {
     /// Sends `buffers` after everything written before them, straight to the socket when it can (one
     /// `sendmsg` for all of them, see the type's comment); call `flushSent` once a batch is sent. Counts
     /// the bytes into the traffic.
-    func send(_ buffers: [ByteBuffer]) {
+    public func send(_ buffers: [ByteBuffer]) {
         guard let context else { return }
         var sent = 0
         if let descriptor, writesInFlight == 0, isOpen {
@@ -148,11 +161,11 @@ final class ClientTrafficHandler: ChannelDuplexHandler {
     }
 
     /// Ends a batch of `send`s: counts its bytes (see `trafficStep`) and flushes what went to NIO.
-    func flushSent() {
+    public func flushSent() {
         unpublishedSent += sentSinceFlush
         sentSinceFlush = 0
         if unpublishedSent >= Self.trafficStep {
-            traffic.add(sent: unpublishedSent)
+            traffic?.add(sent: unpublishedSent)
             unpublishedSent = 0
         }
         if needsFlush {
@@ -165,7 +178,7 @@ final class ClientTrafficHandler: ChannelDuplexHandler {
     /// caller should ask NIO. NIO's option call looks up the socket's address first (to skip Unix
     /// sockets) and answers with a future: two system calls and two allocations per player instead of one
     /// call.
-    func setNoDelay(_ on: Bool) -> Bool {
+    public func setNoDelay(_ on: Bool) -> Bool {
         guard let descriptor, isOpen else { return false }
         var value: CInt = on ? 1 : 0
         return setsockopt(descriptor, CInt(IPPROTO_TCP), TCP_NODELAY, &value, socklen_t(MemoryLayout<CInt>.size)) == 0
