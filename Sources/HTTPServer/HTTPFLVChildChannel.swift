@@ -23,14 +23,14 @@ struct HTTPFLVChildChannel: ServerChildChannel {
         let limits = self.limits
         let reporter = self.reporter ?? LimitReporter(logger: logger)
         let ip = channel.remoteAddress?.ipAddress ?? ""
-        let admitted = limits.connectionsPerIP.acquire(ip)
-        if admitted {
-            channel.closeFuture.whenComplete { _ in limits.connectionsPerIP.release(ip) }
-        } else {
+        guard limits.connectionsPerIP.acquire(ip) else {
             Counter(label: MetricLabel.refusedClients, dimensions: [("reason", ResourceLimit.maxConnectionsPerIP.rawValue)])
                 .increment()
             reporter.hit(.maxConnectionsPerIP, value: limits.connectionsPerIP.limit, peer: ip)
+            // Refused at accept: the server closes the socket before a request is read.
+            return channel.eventLoop.makeFailedFuture(HTTPConnectionRefused())
         }
+        channel.closeFuture.whenComplete { _ in limits.connectionsPerIP.release(ip) }
         return base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let operations = channel.pipeline.syncOperations
             let decoder = try operations.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
@@ -42,8 +42,6 @@ struct HTTPFLVChildChannel: ServerChildChannel {
                 rate: limits.requestRate, maxHeaderSize: limits.maxHeaderSize, reporter: reporter,
                 crossdomain: crossdomain)
             try operations.addHandler(limiter, position: .after(decoder.handler))
-            // Refused at accept: closed before a request is read (Hummingbird's handler then sees the end).
-            if !admitted { channel.close(promise: nil) }
             return value
         }
     }
@@ -52,3 +50,6 @@ struct HTTPFLVChildChannel: ServerChildChannel {
         await base.handle(value: value, logger: logger)
     }
 }
+
+/// A connection over `max_connections_per_ip`, closed before its pipeline is built (already counted and logged).
+struct HTTPConnectionRefused: Error {}

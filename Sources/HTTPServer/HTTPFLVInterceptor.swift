@@ -174,6 +174,10 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
         // No Content-Length: NIO's encoder adds `transfer-encoding: chunked` for HTTP/1.1 and frames nothing
         // for HTTP/1.0, where the body ends with the connection.
         if crossdomain { headers.add(name: "Access-Control-Allow-Origin", value: "*") }
+        guard let socketHead = Self.socketHead(of: context.pipeline, counting: session.traffic) else {
+            close(context, reason: "connection closed")
+            return
+        }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
         guard head.method != .HEAD else {
             close(context, reason: "HEAD answered")
@@ -183,8 +187,7 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
         let player = HTTPFLVPlayer(
             context: context, mediaContext: mediaContext, format: chunked ? HTTPFLVFormat.chunked : HTTPFLVFormat.raw,
             queueLength: match.mount.live.queueLength, mergedWrites: match.mount.live.mergedWrites,
-            republishTimeout: match.mount.republishTimeout,
-            traffic: session.traffic, logger: logger
+            republishTimeout: match.mount.republishTimeout, socketHead: socketHead, logger: logger
         ) { ending in
             handler.value.playerDidEnd(ending)
         }
@@ -195,6 +198,21 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
         state = .streaming(player, subscription)
         isPlaying = true
         logger.info("play started", metadata: ["http.version": "\(head.version)"])
+    }
+
+    /// The connection's `ClientTrafficHandler`, counting into `traffic` from now on. One is added first in
+    /// the pipeline, without a descriptor (every byte then goes through NIO), when the connection has none.
+    private static func socketHead(
+        of pipeline: ChannelPipeline, counting traffic: ClientTraffic
+    ) -> ClientTrafficHandler? {
+        let operations = pipeline.syncOperations
+        if let existing = try? operations.handler(type: ClientTrafficHandler.self) {
+            existing.count(into: traffic)
+            return existing
+        }
+        let added = ClientTrafficHandler(traffic: traffic)
+        guard (try? operations.addHandler(added, position: .first)) != nil else { return nil }
+        return added
     }
 
     private func playerDidEnd(_ ending: HTTPFLVPlayer.Ending) {
@@ -288,7 +306,11 @@ final class HTTPFLVInterceptor: ChannelDuplexHandler, RemovableChannelHandler {
             subscription.cancel()
             pullLease?.release()
             pullLease = nil
-            logger.info("play stopped", metadata: ["reason": "\(reason)", "sent": "\(player.sentPackets)"])
+            logger.info(
+                "play stopped",
+                metadata: [
+                    "reason": "\(reason)", "sent": "\(player.sentPackets)", "direct_bytes": "\(player.directBytes)",
+                ])
         }
         if case .passing = state { return }
         state = .closing

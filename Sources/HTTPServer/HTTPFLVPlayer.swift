@@ -8,7 +8,9 @@ import Sessions
 ///
 /// The tags arrive already framed for the response (`HTTPFLVFormat`) and are written from the HTTP
 /// encoder's context, below it, so they cost no per-player work; runs of them that lie back to back in
-/// the stream's pages go as one write per flush (`LiveWriteCoalescer`). Pacing is
+/// the stream's pages go as one write per flush (`LiveWriteCoalescer`). A player that follows the stream
+/// (`LiveFollower`) sends its share through its connection's `ClientTrafficHandler`, straight to the socket
+/// when the server accepted the connection itself, as RTMP players do. Pacing is
 /// `LivePlayerPacer`'s, as for RTMP players: direct writes while writable, a bounded queue cut to
 /// keyframes otherwise, and a disconnect for a player that stays behind.
 final class HTTPFLVPlayer: LiveFollower {
@@ -30,25 +32,29 @@ final class HTTPFLVPlayer: LiveFollower {
     private var pendingRun = LiveWriteCoalescer()
     /// The channel's writability, kept from `channelWritabilityChanged` rather than asked per packet.
     private var isWritable: Bool
-    private let traffic: ClientTraffic
+    /// The first handler of the pipeline: sends followed runs, and counts every byte into the client's traffic.
+    private let socketHead: ClientTrafficHandler
+    /// Reused by every follower flush: the runs of one send.
+    private var runBuffers: [ByteBuffer] = []
     private let logger: Logger
     private let republishTimeout: TimeAmount
     private let onEnd: (Ending) -> Void
     private var needsFlush = false
-    /// Bytes written since the last batch, added to the client's traffic once per batch.
-    private var unreportedBytes = 0
     private var republishDeadline: Scheduled<Void>?
     private var isClosed = false
     /// Media messages written to the socket, for logs.
     private(set) var sentPackets = 0
+    /// Bytes sent straight to the socket (logged when the player stops, so the direct path is seen working).
+    var directBytes: Int { socketHead.directBytes }
 
     /// - Parameters:
     ///   - context: The context of the handler that owns the connection, for its event loop and writability.
     ///   - mediaContext: The HTTP response encoder's context; shared bytes are written from it.
+    ///   - socketHead: The connection's first handler, which counts its bytes into the client's traffic.
     ///   - onEnd: Called once when the player wants its connection ended.
     init(
         context: ChannelHandlerContext, mediaContext: ChannelHandlerContext, format: LiveFormat, queueLength: Double,
-        mergedWrites: LiveMergedWrites = .off, republishTimeout: TimeAmount, traffic: ClientTraffic, logger: Logger, onEnd: @escaping (Ending) -> Void
+        mergedWrites: LiveMergedWrites = .off, republishTimeout: TimeAmount, socketHead: ClientTrafficHandler, logger: Logger, onEnd: @escaping (Ending) -> Void
     ) {
         self.context = context
         self.mediaContext = mediaContext
@@ -58,7 +64,7 @@ final class HTTPFLVPlayer: LiveFollower {
         self.mergedWrites = mergedWrites
         self.isWritable = context.channel.isWritable
         self.republishTimeout = republishTimeout
-        self.traffic = traffic
+        self.socketHead = socketHead
         self.logger = logger
         self.onEnd = onEnd
     }
@@ -96,10 +102,6 @@ final class HTTPFLVPlayer: LiveFollower {
             writePendingRun()
             mediaContext.flush()
         }
-        if unreportedBytes > 0 {
-            traffic.add(sent: unreportedBytes)
-            unreportedBytes = 0
-        }
     }
 
     var canFollow: Bool {
@@ -108,14 +110,11 @@ final class HTTPFLVPlayer: LiveFollower {
 
     func liveStreamFollowerFlush(_ runs: LiveFollowRuns, messages: Int) -> Bool {
         guard canFollow else { return false }
-        runs.forEach { run in
-            unreportedBytes += run.readableBytes
-            mediaContext.write(NIOAny(run), promise: nil)
-        }
+        runs.forEach { runBuffers.append($0) }
+        socketHead.send(runBuffers)
+        socketHead.flushSent()
+        runBuffers.removeAll(keepingCapacity: true)
         sentPackets += messages
-        mediaContext.flush()
-        traffic.add(sent: unreportedBytes)
-        unreportedBytes = 0
         return true
     }
 
@@ -140,10 +139,6 @@ final class HTTPFLVPlayer: LiveFollower {
         writePendingRun()
         republishDeadline?.cancel()
         republishDeadline = nil
-        if unreportedBytes > 0 {
-            traffic.add(sent: unreportedBytes)
-            unreportedBytes = 0
-        }
     }
 
     private func armRepublishDeadline() {
@@ -177,7 +172,6 @@ final class HTTPFLVPlayer: LiveFollower {
         mergedWrites.wroteMedia(timestamp: packet.timestamp)
         // Every subscriber of the format gets the stream's bytes; serializing here is only a fallback.
         let bytes = encoded ?? format?.serialize(packet) ?? HTTPFLVFormat.chunked.serialize(packet)
-        unreportedBytes += bytes.readableBytes
         needsFlush = true
         if let earlier = pendingRun.append(bytes) { mediaContext.write(NIOAny(earlier), promise: nil) }
     }
@@ -188,7 +182,6 @@ final class HTTPFLVPlayer: LiveFollower {
 
     private func writeShared(_ bytes: ByteBuffer) {
         writePendingRun()
-        unreportedBytes += bytes.readableBytes
         needsFlush = true
         mediaContext.write(NIOAny(bytes), promise: nil)
     }

@@ -44,7 +44,7 @@ public final class HTTPServerService: Service {
     /// The most header fields a request may have.
     public static let maximumHeaderFieldCount = 100
 
-    private let application: Application<RouterResponder<HTTPRequestContext>>
+    private let server: HTTPConnectionServer<HTTPFLVChildChannel>
     private let port: HTTPListeningPort
 
     /// Creates the service; nothing listens until `run()`.
@@ -102,19 +102,12 @@ public final class HTTPServerService: Service {
                 maxHeaderFieldSize: min(Self.maximumHeaderFieldSize, limits.maxHeaderSize),
                 maxHeaderListSize: limits.maxHeaderSize,
                 maxHeaderFieldCount: Self.maximumHeaderFieldCount))
-        self.application = Application(
-            router: router,
-            server: HTTPServerBuilder { responder in
-                HTTPFLVChildChannel(
-                    base: HTTP1Channel(responder: responder, configuration: channelConfiguration),
-                    settings: liveSettings, crossdomain: crossdomain, limits: limits, reporter: reporter)
-            },
-            configuration: ApplicationConfiguration(
-                address: .hostname(configuration.listen.host ?? "0.0.0.0", port: configuration.listen.port)),
-            onServerRunning: { channel in
-                await port.bound(channel.localAddress?.port ?? 0)
-            },
-            eventLoopGroupProvider: .shared(group),
+        let responder = Self.respond(with: router.buildResponder(), logger: logger)
+        self.server = HTTPConnectionServer(
+            childChannel: HTTPFLVChildChannel(
+                base: HTTP1Channel(responder: responder, configuration: channelConfiguration),
+                settings: liveSettings, crossdomain: crossdomain, limits: limits, reporter: reporter),
+            host: configuration.listen.host ?? "0.0.0.0", port: configuration.listen.port, group: group,
             logger: logger)
     }
 
@@ -122,7 +115,7 @@ public final class HTTPServerService: Service {
     /// - Throws: When binding fails.
     public func run() async throws {
         do {
-            try await application.run()
+            try await server.run { [port] in await port.bound($0) }
         } catch {
             await port.stopped(error)
             throw error

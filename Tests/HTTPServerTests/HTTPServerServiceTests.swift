@@ -1,4 +1,5 @@
 import Config
+import Foundation
 @testable import HTTPServer
 import Hummingbird
 import HummingbirdTesting
@@ -65,14 +66,21 @@ import Testing
             let port = try await service.listeningPort
             #expect(port > 0)
             try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+                let before = Int(Date().timeIntervalSince1970)
                 let segment = try await client.get("/live/a-1.ts")
+                let after = Int(Date().timeIntervalSince1970)
                 #expect(segment.status == .ok)
                 #expect(segment.body.map { String(buffer: $0) } == "segment")
+                let date = try #require(segment.headers[.date].flatMap(HTTPDate.parse))
+                #expect((before...after).contains(date))
                 let route = try await client.get("/api/v1/versions")
                 #expect(route.body.map { String(buffer: $0) } == "{\"major\":0}")
             }
+            // A connection that sent nothing yet is asked to quiesce and closed; the service then returns.
+            let idle = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: port).get()
             await serviceGroup.triggerGracefulShutdown()
             try await tasks.waitForAll()
+            try await idle.closeFuture.get()
         }
         await #expect(throws: HTTPServerError.stopped) { try await service.listeningPort }
         try await group.shutdownGracefully()

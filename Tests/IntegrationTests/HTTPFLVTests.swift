@@ -69,9 +69,9 @@ struct HTTPFLVTests {
     func fiftyPlayersGetIdenticalTags() throws {
         let (server, publisher) = try Self.publishing(size: "640x360")
         defer { publisher.stop() }
-        let players = try (0..<50).map { _ in try Self.open(server, timeout: 15) }
+        var players = try (0..<50).map { _ in try Self.open(server, timeout: 15) }
         let results = Collected(count: players.count)
-        DispatchQueue.concurrentPerform(iterations: players.count) { index in
+        DispatchQueue.concurrentPerform(iterations: players.count) { [players] index in
             results.set(index, players[index].read(upTo: 300_000).bytes)
         }
         let responses = try results.items.map { try FLVResponse($0) }
@@ -95,6 +95,13 @@ struct HTTPFLVTests {
         for tail in tails.dropFirst() {
             #expect(Array(tail.prefix(common)) == Array(tails[0].prefix(common)))
         }
+        // Players that keep up get the stream straight on the socket the server accepted itself.
+        players.removeAll()  // closes them
+        _ = server.waitForLog("play stopped", count: 50, timeout: 5)
+        let direct = server.log.split(separator: "\n").filter { $0.contains("play stopped") }
+            .compactMap { line in line.split(separator: " ").first { $0.hasPrefix("direct_bytes=") } }
+            .compactMap { Int($0.dropFirst("direct_bytes=".count)) }
+        #expect(direct.count == 50 && direct.allSatisfy { $0 > 10_000 }, "\(direct)")
     }
 
     @Test("unpublished streams are 404; players beyond max_connections get 503")
