@@ -55,7 +55,8 @@ struct HTTPConnectionServer<ChildChannel: ServerChildChannel>: Sendable {
                 for await descriptor in accepted {
                     tasks.addTask { await serve(descriptor, connections: connections) }
                 }
-                // Cancelled rather than shut down: the connections' tasks are cancelled with this one.
+                // The stream ended (graceful shutdown) or this task was cancelled (the connections' tasks are
+                // cancelled with it): either way, stop accepting.
                 await stop()
             }
         } onGracefulShutdown: {

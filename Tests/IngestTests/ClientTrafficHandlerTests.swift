@@ -41,4 +41,23 @@ import Testing
         _ = try channel.finish(acceptAlreadyClosed: true)
         #expect(traffic.sentBytes == step + 500)
     }
+
+    @Test("an HTTP connection's handler counts nothing until a client is known, then only what follows")
+    func countsFromTheClientOn() throws {
+        let handler = ClientTrafficHandler(traffic: nil)
+        let channel = EmbeddedChannel(handler: handler)
+        channel.pipeline.fireChannelRead(ByteBuffer(repeating: 1, count: 80))
+        channel.pipeline.fireChannelReadComplete()
+        channel.write(ByteBuffer(repeating: 2, count: 40), promise: nil)
+        let traffic = ClientTraffic()
+        handler.count(into: traffic)
+        channel.write(ByteBuffer(repeating: 2, count: 25), promise: nil)
+        channel.flush()
+        #expect(traffic.sentBytes == 25)
+        #expect(traffic.receivedBytes == 0)
+        channel.pipeline.fireChannelRead(ByteBuffer(repeating: 1, count: 10))
+        channel.pipeline.fireChannelReadComplete()
+        #expect(traffic.receivedBytes == 10)
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
 }
