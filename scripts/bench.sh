@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Headwater against nginx-rtmp (Debian's libnginx-mod-rtmp) on one machine, in one run, with the same load:
 # for each stream bitrate and player count, `headwater-bench play` on a fresh headwater, then on a fresh nginx
-# (back to back, so each headwater/nginx ratio compares two neighbouring runs), then HTTP-FLV players on
-# headwater (nginx-rtmp has no HTTP-FLV), RTMP players on headwater with `min_latency on` (no merged writes),
-# and RTMP players on an edge of a headwater origin.
+# (back to back, so each headwater/nginx ratio compares two neighbouring runs), then RTMP players on headwater
+# with `min_latency on` (no merged writes) and HTTP-FLV players on headwater (nginx-rtmp has no HTTP-FLV),
+# compared with the headwater RTMP run just before them; last RTMP players on an edge of a headwater origin.
 # The load tool publishes the stream itself (--publish) so both servers get byte-identical input.
 #
 # Reported per run, for the serving process (the edge for the edge hop):
@@ -15,11 +15,12 @@
 # Usage: scripts/bench.sh [--short] [--players "1000 2000 ..."] [--seconds S] [--max-rate R] [--max-mbps M]
 #                        [--repeat N] [--out FILE] [--readme]
 #   --short    one count (200 players), 10 s, samples/sample.flv only: under 2 minutes; run by CI.
-#   --repeat   run the RTMP runs (headwater, nginx-rtmp, headwater with min_latency on) N times, alternated
+#   --repeat   run headwater, nginx-rtmp, headwater with min_latency on and HTTP-FLV N times, alternated
 #              (default 1), and report each by its run with the median CPU per Gbit. The ratios are taken
-#              pair by pair, each headwater run against the nginx-rtmp run right after it, and the median of
-#              the N pair ratios is reported (each pair's are listed under the table): the two servers'
-#              median runs may come from minutes apart, and a shared machine's speed can drift by half
+#              pair by pair, each headwater run against the nginx-rtmp run right after it (HTTP-FLV against
+#              the headwater RTMP run of its repetition), and the median of the N pair ratios is reported
+#              (each pair's are listed under the table): the two servers' median runs may come from
+#              minutes apart, and a shared machine's speed can drift by half
 #              within a set. Two runs of the same build can differ by a fifth, nginx-rtmp's as much as
 #              headwater's; one pair is one draw of that noise.
 #   --max-rate players started per second at most (default 600): the ramp takes a quarter of the run or
@@ -326,10 +327,13 @@ for file in "${streams[@]}"; do
         hw_runs=()
         ng_runs=()
         lowlat_runs=()
+        flv_runs=()
         # Ratios of each repetition's runs to its nginx-rtmp run: CPU, steady CPU and RSS, for headwater
         # and for min_latency on.
         hw_cpu_ratios=(); hw_steady_ratios=(); hw_rss_ratios=()
         lowlat_cpu_ratios=(); lowlat_steady_ratios=(); lowlat_rss_ratios=()
+        # HTTP-FLV's against the headwater RTMP run of the same repetition.
+        flv_cpu_ratios=(); flv_steady_ratios=(); flv_rss_ratios=()
         for ((run = 0; run < repeat; run++)); do
             port=$(free_port)
             start_headwater hw "$port" "$capacity" ""
@@ -363,13 +367,28 @@ for file in "${streams[@]}"; do
             lowlat_cpu_ratios+=("$(ratio "$last_cpu" "$ng_cpu")")
             lowlat_steady_ratios+=("$(ratio "$last_steady" "$ng_steady")")
             lowlat_rss_ratios+=("$(ratio "$last_rss" "$ng_rss")")
+
+            # HTTP-FLV players, against this repetition's headwater RTMP run.
+            port=$(free_port)
+            http_port=$(free_port)
+            start_headwater flv "$port" "$capacity" \
+                "http_remux { enabled on; mount [vhost]/[app]/[stream].flv; }" "$http_port"
+            server=$last_pid
+            flv_runs+=("$(measure "$server" flv "http://127.0.0.1:$http_port/live/s.flv" \
+                "rtmp://127.0.0.1:$port/live/s" "$file" "$count")")
+            stop "$server"
+            note_run "run $((run + 1))/$repeat HTTP-FLV" "${flv_runs[-1]}"
+            flv_cpu_ratios+=("$(ratio "$last_cpu" "$hw_cpu")")
+            flv_steady_ratios+=("$(ratio "$last_steady" "$hw_steady")")
+            flv_rss_ratios+=("$(ratio "$last_rss" "$hw_rss")")
             echo "bench.sh:   run $((run + 1))/$repeat CPU ratios: headwater $(pairs "${hw_cpu_ratios[-1]}")," \
-                "min_latency on $(pairs "${lowlat_cpu_ratios[-1]}")" >&2
+                "min_latency on $(pairs "${lowlat_cpu_ratios[-1]}"), HTTP-FLV/RTMP $(pairs "${flv_cpu_ratios[-1]}")" >&2
         done
         if [ "$repeat" -gt 1 ]; then
             note="$kbps kbps, $count players: headwater $(pairs "${hw_cpu_ratios[@]}")"
             note+=" (steady $(pairs "${hw_steady_ratios[@]}")); min_latency on $(pairs "${lowlat_cpu_ratios[@]}")"
-            note+=" (steady $(pairs "${lowlat_steady_ratios[@]}"))."
+            note+=" (steady $(pairs "${lowlat_steady_ratios[@]}")); HTTP-FLV/RTMP $(pairs "${flv_cpu_ratios[@]}")"
+            note+=" (steady $(pairs "${flv_steady_ratios[@]}"))."
             pair_notes+=("$note")
         fi
         hw=$(median_run "${hw_runs[@]}")
@@ -386,15 +405,8 @@ for file in "${streams[@]}"; do
             "$(median "${lowlat_steady_ratios[@]}")" "$(median "${lowlat_rss_ratios[@]}")"
         rows+=("$last_row")
 
-        port=$(free_port)
-        http_port=$(free_port)
-        start_headwater flv "$port" "$capacity" \
-            "http_remux { enabled on; mount [vhost]/[app]/[stream].flv; }" "$http_port"
-        server=$last_pid
-        m=$(measure "$server" flv "http://127.0.0.1:$http_port/live/s.flv" "rtmp://127.0.0.1:$port/live/s" \
-            "$file" "$count")
-        stop "$server"
-        row headwater HTTP-FLV "$kbps" "$count" "$m"
+        row headwater HTTP-FLV "$kbps" "$count" "$(median_run "${flv_runs[@]}")" "$(median "${flv_cpu_ratios[@]}")" \
+            "$(median "${flv_steady_ratios[@]}")" "$(median "${flv_rss_ratios[@]}")"
         rows+=("$last_row")
 
         origin_port=$(free_port)
@@ -422,11 +434,12 @@ cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
     echo "CPU is the serving process's (the edge's for the edge hop) over the whole run, joins included;" \
         "steady CPU is over the run from 2 s after the ramp to 1 s before its end, per Gbit delivered in that" \
         "window; RSS is its peak minus its idle size; the ratios are headwater/nginx-rtmp of runs made back to" \
-        "back."
-    [ "$repeat" -gt 1 ] && echo "The three RTMP rows (headwater, nginx-rtmp, min_latency on) are each the run" \
-        "with the median CPU per Gbit of $repeat, their runs alternated; their ratios are the median of the" \
-        "$repeat pairs' ratios (each headwater run against the nginx-rtmp run right after it), listed below the" \
-        "table. HTTP-FLV and the edge hop are one run each."
+        "back, on the HTTP-FLV row HTTP-FLV/RTMP (headwater's RTMP run of the same repetition)."
+    [ "$repeat" -gt 1 ] && echo "The rows of headwater RTMP, nginx-rtmp, min_latency on and HTTP-FLV are each" \
+        "the run with the median CPU per Gbit of $repeat, their runs alternated; their ratios are the median of" \
+        "the $repeat repetitions' ratios (each headwater run against the nginx-rtmp run right after it, each" \
+        "HTTP-FLV run against the headwater RTMP run of its repetition), listed below the table. The edge hop" \
+        "is one run."
     [ ${#skipped[@]} -gt 0 ] && echo "Skipped: ${skipped[*]}."
     echo
     echo "| server | protocol | stream kbps | players | connected | failed | delivered Mbps | CPU s per Gbit |" \

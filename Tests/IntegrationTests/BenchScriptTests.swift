@@ -60,6 +60,9 @@ struct BenchScriptTests {
         // The ratios sit on the headwater RTMP row: the median of the two pairs' ratios, which are listed
         // under the table in run order.
         #expect(rows.first.map { $0[12...14].allSatisfy { Double($0) != nil } } == true, "\(table)")
+        // HTTP-FLV's row has its own, against headwater's RTMP run of the same repetition, listed too.
+        #expect(rows.count == 5 && rows[3][12...14].allSatisfy { Double($0) != nil }, "\(table)")
+        #expect(table.contains("; HTTP-FLV/RTMP "), "\(table)")
         let pairs = Self.headwaterPairRatios(in: table)
         #expect(pairs.count == 2, "two pairs' CPU ratios listed: \(table)")
         // One line per row, the steady ratios and min_latency on's on it too.
